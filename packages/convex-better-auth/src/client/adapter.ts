@@ -1,0 +1,262 @@
+import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/adapters";
+import { createFunctionHandle, type FunctionReference } from "convex/server";
+import type { Where } from "../component-api/validators.js";
+import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError } from "./query-ctx-writes.js";
+import type { AuthComponentApi, RunCtx } from "./types.js";
+
+/** Largest page the adapter asks the component for in one call. */
+const MAX_PAGE = 1000;
+
+/** Trigger functions for one table; each runs in the same transaction as the write. */
+export type TableTriggers = {
+  onCreate?: (ctx: any, doc: any) => Promise<void>;
+  onUpdate?: (ctx: any, newDoc: any, oldDoc: any) => Promise<void>;
+  onDelete?: (ctx: any, doc: any) => Promise<void>;
+};
+
+/** Internal mutations exported by `authComponent.triggersApi()`, usually `internal.auth`. */
+export type AuthFunctions = {
+  onCreate?: FunctionReference<"mutation", "internal">;
+  onUpdate?: FunctionReference<"mutation", "internal">;
+  onDelete?: FunctionReference<"mutation", "internal">;
+};
+
+/** Options of {@link convexAdapter}. */
+export type ConvexAdapterOptions = {
+  debugLogs?: DBAdapterDebugLogOption;
+  triggers?: Record<string, TableTriggers>;
+  authFunctions?: AuthFunctions;
+};
+
+function toStored(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (Array.isArray(value)) return value.map(toStored);
+  return value;
+}
+
+function cleanWhere(where: readonly any[] | undefined): Where[] {
+  return (where ?? []).map((clause) => ({
+    field: clause.field,
+    operator: clause.operator ?? "eq",
+    value: toStored(clause.value) as Where["value"],
+    connector: clause.connector ?? "AND",
+    mode: clause.mode ?? "sensitive",
+  }));
+}
+
+function cleanData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, toStored(value)]));
+}
+
+/**
+ * The Better Auth database adapter over the component's functions, built on
+ * Better Auth's `createAdapterFactory`. Reads go through `ctx.runQuery`,
+ * writes through `ctx.runMutation`; `consumeOne` and `incrementOne` are one
+ * mutation each, so they are atomic. Dates are stored as epoch milliseconds
+ * and come back as `Date`.
+ *
+ * @example
+ * ```ts
+ * betterAuth({ database: convexAdapter(ctx, components.betterAuth) });
+ * ```
+ */
+export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options: ConvexAdapterOptions = {}) {
+  const api = component.adapter;
+  const canWrite = typeof ctx.runMutation === "function";
+
+  async function handles(model: string, keys: (keyof TableTriggers)[]) {
+    const triggers = options.triggers?.[model];
+    const result: Record<string, string> = {};
+    if (!triggers || !options.authFunctions) return result;
+    for (const key of keys) {
+      const reference = options.authFunctions[key];
+      if (triggers[key] && reference) result[`${key}Handle`] = await createFunctionHandle(reference);
+    }
+    return result;
+  }
+
+  const mutate = (reference: FunctionReference<"mutation", "internal">, args: unknown) => ctx.runMutation!(reference, args);
+
+  return createAdapterFactory({
+    config: {
+      adapterId: "convex",
+      adapterName: "Convex",
+      debugLogs: options.debugLogs ?? false,
+      supportsNumericIds: false,
+      supportsUUIDs: false,
+      supportsJSON: false,
+      supportsDates: true,
+      supportsBooleans: true,
+      supportsArrays: true,
+      // Each component call is its own transaction; Better Auth's
+      // transaction callback runs without rollback, as it does for adapters
+      // that declare none.
+      transaction: false,
+      customTransformInput: ({ data, fieldAttributes }) =>
+        fieldAttributes.type === "date" && data instanceof Date ? data.getTime() : data,
+      customTransformOutput: ({ data, fieldAttributes }) =>
+        fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
+    },
+    adapter: ({ getFieldName, getDefaultModelName }) => {
+      const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
+      const fieldNames = (model: string, fields: string[] | undefined) =>
+        fields?.map((field) => getFieldName({ model, field }));
+
+      async function findPage(args: {
+        model: string;
+        where: Where[];
+        sortBy?: { field: string; direction: "asc" | "desc" };
+        limit: number;
+        offset?: number;
+        select?: string[];
+      }) {
+        const rows: any[] = [];
+        let cursor: string | null = null;
+        for (;;) {
+          const page: { page: any[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.findMany, {
+            model: args.model,
+            where: args.where,
+            sortBy: args.sortBy,
+            offset: cursor === null ? args.offset : undefined,
+            select: args.select,
+            paginationOpts: { cursor, numItems: Math.min(args.limit - rows.length, MAX_PAGE) },
+          });
+          rows.push(...page.page);
+          if (page.isDone || rows.length >= args.limit) return rows.slice(0, args.limit);
+          cursor = page.continueCursor;
+        }
+      }
+
+      async function findOneRow(model: string, where: Where[]) {
+        return await ctx.runQuery(api.findOne, { model, where });
+      }
+
+      return {
+        create: async ({ model, data, select }) => {
+          if (!canWrite) throw writeInQueryCtxError("create", model);
+          return await mutate(api.create, {
+            input: { model, data: cleanData(data) },
+            select: fieldNames(model, select),
+            ...(await handles(model, ["onCreate"])),
+          });
+        },
+
+        findOne: async ({ model, modelKey, where, select }) => {
+          const key = logical(model, modelKey);
+          return await ctx.runQuery(api.findOne, {
+            model,
+            where: cleanWhere(where),
+            select: fieldNames(key, select),
+          });
+        },
+
+        findMany: async ({ model, modelKey, where, limit, sortBy, offset, select }) => {
+          const key = logical(model, modelKey);
+          return await findPage({
+            model,
+            where: cleanWhere(where),
+            sortBy: sortBy ? { field: getFieldName({ model: key, field: sortBy.field }), direction: sortBy.direction } : undefined,
+            limit: limit ?? Number.MAX_SAFE_INTEGER,
+            offset: offset || undefined,
+            select: fieldNames(key, select),
+          });
+        },
+
+        count: async ({ model, where }) => {
+          let total = 0;
+          let cursor: string | null = null;
+          for (;;) {
+            const page: { count: number; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.count, {
+              model,
+              where: cleanWhere(where),
+              paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
+            });
+            total += page.count;
+            if (page.isDone) return total;
+            cursor = page.continueCursor;
+          }
+        },
+
+        update: async ({ model, modelKey, where, update }) => {
+          const clauses = cleanWhere(where);
+          const values = cleanData(update as Record<string, unknown>);
+          if (!canWrite) {
+            // Better Auth refreshes sessions while reading them; a query
+            // cannot write, and the refresh can wait for the next mutation.
+            if (isSessionRefresh(logical(model, modelKey), values)) return await findOneRow(model, clauses);
+            throw writeInQueryCtxError("update", model);
+          }
+          return await mutate(api.updateOne, {
+            input: { model, where: clauses, update: values },
+            ...(await handles(model, ["onUpdate"])),
+          });
+        },
+
+        updateMany: async ({ model, where, update }) => {
+          if (!canWrite) throw writeInQueryCtxError("update", model);
+          const triggerHandles = await handles(model, ["onUpdate"]);
+          let total = 0;
+          let cursor: string | null = null;
+          for (;;) {
+            const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(api.updateMany, {
+              input: { model, where: cleanWhere(where), update: cleanData(update as Record<string, unknown>) },
+              paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
+              ...triggerHandles,
+            });
+            total += batch.count;
+            if (batch.isDone) return total;
+            cursor = batch.continueCursor;
+          }
+        },
+
+        delete: async ({ model, modelKey, where }) => {
+          const clauses = cleanWhere(where);
+          if (!canWrite) {
+            if (isExpiredRow(logical(model, modelKey), await findOneRow(model, clauses))) return;
+            throw writeInQueryCtxError("delete", model);
+          }
+          await mutate(api.deleteOne, { input: { model, where: clauses }, ...(await handles(model, ["onDelete"])) });
+        },
+
+        deleteMany: async ({ model, modelKey, where }) => {
+          const clauses = cleanWhere(where);
+          if (!canWrite) {
+            if (isExpiredCleanup(logical(model, modelKey), clauses)) return 0;
+            throw writeInQueryCtxError("delete", model);
+          }
+          const triggerHandles = await handles(model, ["onDelete"]);
+          let total = 0;
+          for (;;) {
+            const batch: { count: number; isDone: boolean } = await mutate(api.deleteMany, {
+              input: { model, where: clauses },
+              ...triggerHandles,
+            });
+            total += batch.count;
+            if (batch.isDone) return total;
+          }
+        },
+
+        consumeOne: async ({ model, where }) => {
+          if (!canWrite) throw writeInQueryCtxError("consume", model);
+          return await mutate(api.consumeOne, {
+            input: { model, where: cleanWhere(where) },
+            ...(await handles(model, ["onDelete"])),
+          });
+        },
+
+        incrementOne: async ({ model, where, increment, set }) => {
+          if (!canWrite) throw writeInQueryCtxError("update", model);
+          return await mutate(api.incrementOne, {
+            input: {
+              model,
+              where: cleanWhere(where),
+              increment,
+              set: set ? cleanData(set as Record<string, unknown>) : undefined,
+            },
+            ...(await handles(model, ["onUpdate"])),
+          });
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,39 @@
+import type { BetterAuthOptions } from "better-auth";
+import { getAuthTables } from "better-auth/db";
+import type { GenericSchema, SchemaDefinition } from "convex/server";
+import { createComponentApi } from "../component-api/create-api.js";
+
+/**
+ * Builds the component functions for a component folder of your own (a
+ * "local install"), over your schema. Better Auth's options tell which fields
+ * are unique; the schema's indexes drive the query planner.
+ *
+ * @param schema Your component's `defineSchema(...)`: one table per Better
+ *   Auth model with an `id` string field and an `id` index.
+ * @param createAuthOptions Returns the Better Auth options your app uses
+ *   (called once, with an empty ctx, to read the tables).
+ * @example
+ * ```ts
+ * // convex/betterAuth/adapter.ts
+ * import { createApi } from "convex-better-auth";
+ * import schema from "./schema";
+ * import { createAuthOptions } from "../auth";
+ *
+ * export const {
+ *   create, findOne, findMany, count, updateOne, updateMany, deleteOne,
+ *   deleteMany, consumeOne, incrementOne, getSession, getAuthUser,
+ * } = createApi(schema, createAuthOptions);
+ * ```
+ */
+export function createApi(
+  schema: SchemaDefinition<GenericSchema, boolean>,
+  createAuthOptions: (ctx: any) => BetterAuthOptions,
+) {
+  const uniqueFields: Record<string, string[]> = {};
+  for (const table of Object.values(getAuthTables(createAuthOptions({})))) {
+    uniqueFields[table.modelName] = Object.entries(table.fields)
+      .filter(([, field]) => field.unique)
+      .map(([name, field]) => field.fieldName ?? name);
+  }
+  return createComponentApi(schema, { uniqueFields });
+}

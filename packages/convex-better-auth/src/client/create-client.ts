@@ -1,0 +1,162 @@
+import {
+  internalMutationGeneric,
+  queryGeneric,
+  type GenericDataModel,
+  type GenericQueryCtx,
+  type HttpRouter,
+} from "convex/server";
+import { v } from "convex/values";
+import { convexBetterAuthError } from "../shared/errors.js";
+import { convexAdapter, type AuthFunctions, type TableTriggers } from "./adapter.js";
+import { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
+import type { AuthComponentApi, CreateAuth, GenericCtx, RunCtx } from "./types.js";
+
+/** Options of {@link createClient}. */
+export type ClientConfig<DataModel extends GenericDataModel = GenericDataModel> = {
+  /** Your own component schema (local install); only its type matters to the client. */
+  local?: { schema?: unknown };
+  /** Log every adapter call. */
+  verbose?: boolean;
+  /**
+   * Functions run in the same transaction as a write to a table, keyed by
+   * Better Auth model name. Needs `authFunctions`.
+   */
+  triggers?: Record<string, TableTriggers>;
+  /** Where `triggersApi()` is exported, usually `internal.auth`. */
+  authFunctions?: AuthFunctions;
+  /** @internal phantom for the app's data model */
+  _dataModel?: DataModel;
+};
+
+type Identity = { subject: string; sessionId?: unknown } | null;
+
+async function sessionClaims(ctx: GenericCtx<any>) {
+  const identity = (await ctx.auth.getUserIdentity()) as Identity;
+  if (!identity || typeof identity.sessionId !== "string" || identity.sessionId.length === 0) return null;
+  return { sessionId: identity.sessionId, userId: identity.subject };
+}
+
+/**
+ * The component client: everything the app needs to run Better Auth on
+ * Convex and to ask who is signed in.
+ *
+ * @param component `components.betterAuth` from your app's `_generated/api`.
+ * @example
+ * ```ts
+ * export const authComponent = createClient<DataModel>(components.betterAuth);
+ *
+ * export const createAuth = (ctx: GenericCtx<DataModel>) =>
+ *   betterAuth({ database: authComponent.adapter(ctx), plugins: [convex({ authConfig })] });
+ *
+ * export const getCurrentUser = query({
+ *   args: {},
+ *   handler: (ctx) => authComponent.getAuthUser(ctx),
+ * });
+ * ```
+ */
+export function createClient<DataModel extends GenericDataModel = GenericDataModel>(
+  component: AuthComponentApi,
+  config: ClientConfig<DataModel> = {},
+) {
+  const api = component.adapter;
+
+  async function safeGetAuthUser(ctx: GenericCtx<DataModel>) {
+    const claims = await sessionClaims(ctx as GenericCtx<any>);
+    if (!claims) return null;
+    return (await ctx.runQuery(api.getAuthUser, claims)) ?? null;
+  }
+
+  async function getHeaders(ctx: GenericCtx<DataModel>): Promise<Headers> {
+    const claims = await sessionClaims(ctx as GenericCtx<any>);
+    const headers = new Headers();
+    if (!claims) return headers;
+    const session = await ctx.runQuery(api.getSession, { sessionId: claims.sessionId });
+    if (!session || session.userId !== claims.userId) return headers;
+    // The convex() plugin turns this into a session cookie for in-process
+    // auth.api calls only; HTTP requests cannot authenticate with it.
+    headers.set("authorization", `Bearer ${session.token}`);
+    if (typeof session.ipAddress === "string") headers.set("x-forwarded-for", session.ipAddress);
+    return headers;
+  }
+
+  const client = {
+    /** The Better Auth database adapter for this ctx. */
+    adapter: (ctx: GenericCtx<DataModel>) =>
+      convexAdapter(ctx as unknown as RunCtx, component, {
+        debugLogs: config.verbose ?? false,
+        triggers: config.triggers,
+        authFunctions: config.authFunctions,
+      }),
+
+    /**
+     * The signed-in user, or null: no identity, no `sessionId` claim, an
+     * expired or revoked session, or a deleted user. One component query.
+     */
+    safeGetAuthUser,
+
+    /** The signed-in user; throws `ConvexError({ code: "UNAUTHENTICATED" })` when there is none. */
+    getAuthUser: async (ctx: GenericCtx<DataModel>) => {
+      const user = await safeGetAuthUser(ctx);
+      if (!user) throw convexBetterAuthError("UNAUTHENTICATED", "Not signed in, or the session has ended.");
+      return user;
+    },
+
+    /** Any user by Better Auth id, or null. */
+    getAnyUserById: async (ctx: GenericCtx<DataModel>, id: string) =>
+      (await ctx.runQuery(api.findOne, { model: "user", where: [{ field: "id", value: id }] })) ?? null,
+
+    /** Headers that make `auth.api.*` calls act as the signed-in user. */
+    getHeaders,
+
+    /**
+     * Better Auth for this ctx plus the headers of the signed-in user, to
+     * call `auth.api.*` inside Convex functions.
+     */
+    getAuth: async <Auth>(createAuth: (ctx: GenericCtx<DataModel>) => Auth, ctx: GenericCtx<DataModel>) => ({
+      auth: createAuth(ctx),
+      headers: await getHeaders(ctx),
+    }),
+
+    /** Serves Better Auth's HTTP API from `http.ts`. */
+    registerRoutes: (http: HttpRouter, createAuth: CreateAuth<DataModel>, options?: { cors?: CorsOptions }) =>
+      registerRoutes(http, createAuth as CreateAuth<any>, options),
+
+    /** Like `registerRoutes`, without building Better Auth when `http.ts` loads. */
+    registerRoutesLazy: (http: HttpRouter, createAuth: CreateAuth<DataModel>, options?: LazyRouteOptions) =>
+      registerRoutesLazy(http, createAuth as CreateAuth<any>, options),
+
+    /** The internal mutations that run `triggers`; export them where `authFunctions` points. */
+    triggersApi: () => ({
+      onCreate: internalMutationGeneric({
+        args: { model: v.string(), doc: v.any() },
+        handler: async (ctx, args) => {
+          await config.triggers?.[args.model]?.onCreate?.(ctx, args.doc);
+        },
+      }),
+      onUpdate: internalMutationGeneric({
+        args: { model: v.string(), newDoc: v.any(), oldDoc: v.any() },
+        handler: async (ctx, args) => {
+          await config.triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
+        },
+      }),
+      onDelete: internalMutationGeneric({
+        args: { model: v.string(), doc: v.any() },
+        handler: async (ctx, args) => {
+          await config.triggers?.[args.model]?.onDelete?.(ctx, args.doc);
+        },
+      }),
+    }),
+
+    /** Public functions for client components, e.g. `AuthBoundary`. */
+    clientApi: () => ({
+      getAuthUser: queryGeneric({
+        args: {},
+        handler: async (ctx: GenericQueryCtx<DataModel>) => await client.getAuthUser(ctx),
+      }),
+    }),
+  };
+  return client;
+}
+
+/** The object {@link createClient} returns. */
+export type AuthClient = ReturnType<typeof createClient>;

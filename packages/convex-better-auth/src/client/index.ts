@@ -1,0 +1,22 @@
+/**
+ * convex-better-auth: Better Auth running inside Convex.
+ *
+ * @example
+ * ```ts
+ * import { createClient, type GenericCtx } from "convex-better-auth";
+ * export const authComponent = createClient<DataModel>(components.betterAuth);
+ * ```
+ * @module
+ */
+export { createClient, type AuthClient, type ClientConfig } from "./create-client.js";
+export { createApi } from "./create-api.js";
+export { convexAdapter, type AuthFunctions, type ConvexAdapterOptions, type TableTriggers } from "./adapter.js";
+export { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
+export { FORWARDED_HOST_HEADER, FORWARDED_PROTO_HEADER } from "./forwarded-headers.js";
+export type { AuthComponentApi, CreateAuth, GenericCtx, RunMutationCtx } from "./types.js";
+export {
+  CONVEX_BETTER_AUTH_ERROR_CODES,
+  isConvexBetterAuthError,
+  type ConvexBetterAuthErrorCode,
+  type ConvexBetterAuthErrorData,
+} from "../shared/errors.js";

@@ -1,0 +1,113 @@
+import { corsRouter } from "convex-helpers/server/cors";
+import { httpActionGeneric, type HttpRouter } from "convex/server";
+import { restoreForwardedHeaders } from "./forwarded-headers.js";
+import type { CreateAuth } from "./types.js";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const DEFAULT_BASE_PATH = "/api/auth";
+
+/** CORS for browsers that call the Convex site directly (SPAs without a proxy). */
+export type CorsOptions =
+  | boolean
+  | {
+      /** Origins allowed besides Better Auth's `trustedOrigins`. */
+      allowedOrigins?: string[];
+      /** Request headers allowed besides the defaults. */
+      allowedHeaders?: string[];
+      /** Response headers exposed besides the defaults. */
+      exposedHeaders?: string[];
+    };
+
+/** Options of `registerRoutesLazy`: what `registerRoutes` would read from Better Auth. */
+export type LazyRouteOptions = {
+  /** Better Auth's `basePath`. @default "/api/auth" */
+  basePath?: string;
+  /** Origins allowed by CORS. @default Better Auth's trustedOrigins, read on the first preflight */
+  trustedOrigins?: string[];
+  cors?: CorsOptions;
+};
+
+type AuthLike = {
+  handler: (request: Request) => Promise<Response>;
+  options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown };
+};
+
+function originsOf(auth: AuthLike): string[] {
+  const origins = new Set<string>();
+  const trusted = auth.options?.trustedOrigins;
+  if (Array.isArray(trusted)) for (const origin of trusted) if (typeof origin === "string") origins.add(origin.replace(/\*$/, ""));
+  if (typeof auth.options?.baseURL === "string") {
+    try {
+      origins.add(new URL(auth.options.baseURL).origin);
+    } catch {
+      // A relative or malformed baseURL contributes no origin.
+    }
+  }
+  return [...origins];
+}
+
+function register(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, basePath: string, cors: CorsOptions | undefined, origins: () => string[]) {
+  const handler = httpActionGeneric(async (ctx, request) => {
+    const auth = createAuth(ctx as any);
+    return await auth.handler(restoreForwardedHeaders(request));
+  });
+  const prefix = `${basePath.replace(/\/$/, "")}/`;
+  const discovery = httpActionGeneric(async () => {
+    const site = process.env.CONVEX_SITE_URL ?? "";
+    return new Response(null, {
+      status: 302,
+      headers: { location: `${site}${prefix}convex/.well-known/openid-configuration` },
+    });
+  });
+  if (!http.lookup("/.well-known/openid-configuration", "GET")) {
+    http.route({ path: "/.well-known/openid-configuration", method: "GET", handler: discovery });
+  }
+  if (!cors) {
+    for (const method of METHODS) http.route({ pathPrefix: prefix, method, handler });
+    return;
+  }
+  const extra = typeof cors === "object" ? cors : {};
+  const router = corsRouter(http, {
+    allowCredentials: true,
+    allowedOrigins: async () => [...origins(), ...(extra.allowedOrigins ?? [])],
+    allowedHeaders: ["Content-Type", "Better-Auth-Cookie", "Authorization", ...(extra.allowedHeaders ?? [])],
+    exposedHeaders: ["Set-Better-Auth-Cookie", ...(extra.exposedHeaders ?? [])],
+  });
+  for (const method of METHODS) router.route({ pathPrefix: prefix, method, handler });
+}
+
+/**
+ * Serves Better Auth's HTTP API from Convex HTTP actions under its
+ * `basePath`, plus `/.well-known/openid-configuration`. It builds Better
+ * Auth once at registration to read `basePath` and `trustedOrigins`.
+ *
+ * @example
+ * ```ts
+ * const http = httpRouter();
+ * registerRoutes(http, createAuth);
+ * export default http;
+ * ```
+ */
+export function registerRoutes(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, options: { cors?: CorsOptions } = {}) {
+  const auth = createAuth({} as any);
+  const basePath = auth.options?.basePath ?? DEFAULT_BASE_PATH;
+  const origins = originsOf(auth);
+  register(http, createAuth, basePath, options.cors, () => origins);
+}
+
+/**
+ * Like {@link registerRoutes}, but does not build Better Auth when
+ * `http.ts` loads, which keeps module analysis within Convex's memory limit
+ * for large configurations. Pass `basePath` if it is not `/api/auth`.
+ *
+ * @example
+ * ```ts
+ * registerRoutesLazy(http, createAuth, { basePath: "/api/auth", cors: true });
+ * ```
+ */
+export function registerRoutesLazy(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, options: LazyRouteOptions = {}) {
+  let origins = options.trustedOrigins;
+  register(http, createAuth, options.basePath ?? DEFAULT_BASE_PATH, options.cors, () =>
+    (origins ??= originsOf(createAuth({} as any))),
+  );
+}

@@ -1,0 +1,274 @@
+import {
+  mutationGeneric,
+  queryGeneric,
+  type GenericSchema,
+  type SchemaDefinition,
+} from "convex/server";
+import { v } from "convex/values";
+import { convexBetterAuthError } from "../shared/errors.js";
+import { findFirst, readRows, selectFields } from "./read-rows.js";
+import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
+import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
+import { deleteRow, insertRow, patchRow } from "./write-rows.js";
+
+/** Rows a bulk write or a count handles per call; the client loops over pages. */
+export const BATCH_SIZE = 1000;
+const COUNT_PAGE_SIZE = 4096;
+
+const vPaginationOpts = v.object({ cursor: v.union(v.string(), v.null()), numItems: v.number() });
+const vHandles = {
+  onCreateHandle: v.optional(v.string()),
+  onUpdateHandle: v.optional(v.string()),
+  onDeleteHandle: v.optional(v.string()),
+};
+
+function checkWhere(table: TableInfo, where: readonly Where[] | undefined): readonly Where[] {
+  const clauses = where ?? [];
+  requireFields(
+    table,
+    clauses.map((clause) => clause.field),
+  );
+  for (const clause of clauses) {
+    const listOperator = clause.operator === "in" || clause.operator === "not_in";
+    if (listOperator !== Array.isArray(clause.value)) {
+      throw convexBetterAuthError(
+        "INVALID_ARGUMENT",
+        `Operator "${clause.operator ?? "eq"}" on "${table.name}.${clause.field}" ` +
+          (listOperator ? "needs an array value." : "needs a single value, not an array."),
+        { model: table.name, field: clause.field },
+      );
+    }
+  }
+  return clauses;
+}
+
+/**
+ * Options for {@link createApi}. `uniqueFields` lists, per table, the fields
+ * that must be unique besides `id`; pass Better Auth options instead and they
+ * are read from `getAuthTables`.
+ */
+export type CreateApiOptions = { uniqueFields: Readonly<Record<string, readonly string[]>> };
+
+/**
+ * Builds the component functions behind the Better Auth adapter for a
+ * schema: `create`, `findOne`, `findMany`, `count`, `updateOne`,
+ * `updateMany`, `deleteOne`, `deleteMany`, `consumeOne`, `incrementOne` and
+ * `getSession` and `getAuthUser`. The built-in component exports these from its `adapter`
+ * module; a component folder of your own exports them the same way.
+ *
+ * @example
+ * ```ts
+ * // convex/betterAuth/adapter.ts
+ * import { createApi } from "convex-better-auth";
+ * import schema from "./schema";
+ * import { createAuthOptions } from "../auth";
+ *
+ * export const {
+ *   create, findOne, findMany, count, updateOne, updateMany,
+ *   deleteOne, deleteMany, consumeOne, incrementOne, getSession, getAuthUser,
+ * } = createApi(schema, createAuthOptions);
+ * ```
+ */
+export function createComponentApi(
+  schema: SchemaDefinition<GenericSchema, boolean>,
+  options: CreateApiOptions,
+) {
+  let cached: SchemaInfo | undefined;
+  // Described lazily: module load stays cheap when Convex analyzes the bundle.
+  const info = () => (cached ??= describeSchema(schema, options.uniqueFields));
+
+  return {
+    create: mutationGeneric({
+      args: { input: v.object({ model: v.string(), data: v.any() }), select: v.optional(v.array(v.string())), ...vHandles },
+      returns: vDoc,
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        const doc = await insertRow(ctx, table, args.input.data ?? {}, args);
+        return selectFields(doc, args.select);
+      },
+    }),
+
+    findOne: queryGeneric({
+      args: { model: v.string(), where: v.optional(v.array(vWhere)), select: v.optional(v.array(v.string())) },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.model);
+        const row = await findFirst(ctx.db, table, checkWhere(table, args.where));
+        return row ? selectFields(row, args.select) : null;
+      },
+    }),
+
+    findMany: queryGeneric({
+      args: {
+        model: v.string(),
+        where: v.optional(v.array(vWhere)),
+        sortBy: v.optional(vSortBy),
+        limit: v.optional(v.number()),
+        offset: v.optional(v.number()),
+        select: v.optional(v.array(v.string())),
+        paginationOpts: v.optional(vPaginationOpts),
+      },
+      returns: vPage,
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.model);
+        if (args.sortBy) requireFields(table, [args.sortBy.field]);
+        const numItems = Math.max(1, Math.min(args.paginationOpts?.numItems ?? args.limit ?? 100, args.limit ?? Infinity));
+        const page = await readRows(ctx.db, table, checkWhere(table, args.where), args.sortBy, {
+          cursor: args.paginationOpts?.cursor ?? null,
+          numItems,
+          offset: args.offset,
+        });
+        return {
+          page: page.rows.map((row) => selectFields(row, args.select)),
+          isDone: page.isDone,
+          continueCursor: page.continueCursor,
+        };
+      },
+    }),
+
+    count: queryGeneric({
+      args: { model: v.string(), where: v.optional(v.array(vWhere)), paginationOpts: v.optional(vPaginationOpts) },
+      returns: vBatchResult,
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.model);
+        const page = await readRows(ctx.db, table, checkWhere(table, args.where), undefined, {
+          cursor: args.paginationOpts?.cursor ?? null,
+          numItems: args.paginationOpts?.numItems ?? COUNT_PAGE_SIZE,
+        });
+        return { count: page.rows.length, isDone: page.isDone, continueCursor: page.continueCursor };
+      },
+    }),
+
+    updateOne: mutationGeneric({
+      args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }), ...vHandles },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        const where = checkWhere(table, args.input.where);
+        if (where.length === 0) return null;
+        const row = await findFirst(ctx.db, table, where);
+        return row ? await patchRow(ctx, table, row, args.input.update ?? {}, args) : null;
+      },
+    }),
+
+    updateMany: mutationGeneric({
+      args: {
+        input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }),
+        paginationOpts: v.optional(vPaginationOpts),
+        ...vHandles,
+      },
+      returns: vBatchResult,
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        const page = await readRows(ctx.db, table, checkWhere(table, args.input.where), undefined, {
+          cursor: args.paginationOpts?.cursor ?? null,
+          numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
+        });
+        for (const row of page.rows) await patchRow(ctx, table, row, args.input.update ?? {}, args);
+        return { count: page.rows.length, isDone: page.isDone, continueCursor: page.continueCursor };
+      },
+    }),
+
+    deleteOne: mutationGeneric({
+      args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)) }), ...vHandles },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        const where = checkWhere(table, args.input.where);
+        if (where.length === 0) return null;
+        const row = await findFirst(ctx.db, table, where);
+        if (row) await deleteRow(ctx, table, row, args);
+        return row;
+      },
+    }),
+
+    deleteMany: mutationGeneric({
+      args: {
+        input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)) }),
+        paginationOpts: v.optional(vPaginationOpts),
+        ...vHandles,
+      },
+      returns: vBatchResult,
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        // Deleted rows leave the index, so every batch starts from the top:
+        // no cursor can skip a row that a previous batch did not delete.
+        const page = await readRows(ctx.db, table, checkWhere(table, args.input.where), undefined, {
+          cursor: null,
+          numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
+        });
+        for (const row of page.rows) await deleteRow(ctx, table, row, args);
+        return { count: page.rows.length, isDone: page.isDone, continueCursor: "" };
+      },
+    }),
+
+    consumeOne: mutationGeneric({
+      args: { input: v.object({ model: v.string(), where: v.array(vWhere) }), ...vHandles },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        // Read and delete in one mutation: Convex serializes it against any
+        // concurrent consumer, so exactly one caller gets the row.
+        const table = requireTable(info(), args.input.model);
+        const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
+        if (row) await deleteRow(ctx, table, row, args);
+        return row;
+      },
+    }),
+
+    incrementOne: mutationGeneric({
+      args: {
+        input: v.object({
+          model: v.string(),
+          where: v.array(vWhere),
+          increment: v.record(v.string(), v.number()),
+          set: v.optional(v.any()),
+        }),
+        ...vHandles,
+      },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        const table = requireTable(info(), args.input.model);
+        const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
+        if (!row) return null;
+        const update: Record<string, unknown> = { ...(args.input.set ?? {}) };
+        for (const [field, delta] of Object.entries(args.input.increment)) {
+          const current = row[field];
+          update[field] = (typeof current === "number" ? current : 0) + delta;
+        }
+        return await patchRow(ctx, table, row, update, args);
+      },
+    }),
+
+    getSession: queryGeneric({
+      args: { sessionId: v.string() },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        const session = await ctx.db
+          .query(requireTable(info(), "session").name)
+          .withIndex("id", (q: any) => q.eq("id", args.sessionId))
+          .unique();
+        if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
+        return session;
+      },
+    }),
+
+    getAuthUser: queryGeneric({
+      args: { sessionId: v.string(), userId: v.optional(v.string()) },
+      returns: v.union(vDoc, v.null()),
+      handler: async (ctx, args) => {
+        // Session and user in one query: one component call per getAuthUser.
+        const tables = info();
+        const session = await ctx.db
+          .query(requireTable(tables, "session").name)
+          .withIndex("id", (q: any) => q.eq("id", args.sessionId))
+          .unique();
+        if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
+        if (args.userId !== undefined && session.userId !== args.userId) return null;
+        return await ctx.db
+          .query(requireTable(tables, "user").name)
+          .withIndex("id", (q: any) => q.eq("id", session.userId))
+          .unique();
+      },
+    }),
+  };
+}

@@ -1,0 +1,94 @@
+import type { GenericSchema, SchemaDefinition } from "convex/server";
+import { convexBetterAuthError } from "../shared/errors.js";
+
+/** One index of a table, without Convex's implicit trailing `_creationTime`. */
+export type IndexInfo = { name: string; fields: string[] };
+
+/** What the component functions need to know about one table. */
+export type TableInfo = {
+  name: string;
+  fields: Set<string>;
+  indexes: IndexInfo[];
+  uniqueFields: string[];
+  /** The table's document validator, for coded errors before Convex's own check. */
+  validator: unknown;
+};
+
+/** Table name → its {@link TableInfo}. */
+export type SchemaInfo = Map<string, TableInfo>;
+
+type TableDefinitionLike = {
+  validator: { kind?: string; fields?: Record<string, unknown> };
+  " indexes"?: () => { indexDescriptor: string; fields: string[] }[];
+};
+
+/**
+ * Reads tables, fields and indexes from a Convex schema. This is the only
+ * place that touches `TableDefinition[" indexes"]()`, which Convex marks
+ * experimental; a test pins its shape.
+ *
+ * @example
+ * ```ts
+ * const info = describeSchema(schema, { user: ["email"] });
+ * info.get("user")?.indexes; // [{ name: "id", fields: ["id"] }, …]
+ * ```
+ */
+export function describeSchema(
+  schema: SchemaDefinition<GenericSchema, boolean>,
+  uniqueFields: Readonly<Record<string, readonly string[]>>,
+): SchemaInfo {
+  const info: SchemaInfo = new Map();
+  for (const [name, table] of Object.entries(schema.tables as Record<string, TableDefinitionLike>)) {
+    const listIndexes = table[" indexes"];
+    if (typeof listIndexes !== "function") {
+      throw new Error(
+        "convex-better-auth: this version of `convex` does not expose table indexes " +
+          '(TableDefinition[" indexes"]). Use the convex version this package pins.',
+      );
+    }
+    const indexes = listIndexes
+      .call(table)
+      .map((index) => ({
+        name: index.indexDescriptor,
+        fields: index.fields.filter((field) => field !== "_creationTime"),
+      }));
+    const fields = new Set(Object.keys(table.validator.fields ?? {}));
+    const unique = new Set(["id", ...(uniqueFields[name] ?? [])]);
+    info.set(name, {
+      name,
+      fields,
+      indexes,
+      uniqueFields: [...unique].filter((field) => fields.has(field)),
+      validator: table.validator,
+    });
+  }
+  return info;
+}
+
+/** The table's info, or the coded `UNKNOWN_MODEL` error. */
+export function requireTable(info: SchemaInfo, model: string): TableInfo {
+  const table = info.get(model);
+  if (!table) {
+    throw convexBetterAuthError(
+      "UNKNOWN_MODEL",
+      `Unknown model "${model}". The component's schema has: ${[...info.keys()].join(", ")}. ` +
+        "Plugins that add tables need them in the schema (createApi with your own schema).",
+      { model },
+    );
+  }
+  return table;
+}
+
+/** Throws the coded `UNKNOWN_FIELD` error for the first field the table lacks. */
+export function requireFields(table: TableInfo, fields: Iterable<string>): void {
+  for (const field of fields) {
+    if (field === "_id" || field === "_creationTime") continue;
+    if (!table.fields.has(field)) {
+      throw convexBetterAuthError(
+        "UNKNOWN_FIELD",
+        `Unknown field "${field}" on model "${table.name}".`,
+        { model: table.name, field },
+      );
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/* eslint-disable */
+/**
+ * Generated data model types for the betterAuth component.
+ * Written to match `npx convex codegen --component-dir`; regenerate when the schema changes.
+ */
+import type { DataModelFromSchemaDefinition, DocumentByName, TableNamesInDataModel } from "convex/server";
+import type { GenericId } from "convex/values";
+import type schema from "../schema.js";
+
+export type TableNames = TableNamesInDataModel<DataModel>;
+export type Doc<TableName extends TableNames> = DocumentByName<DataModel, TableName>;
+export type Id<TableName extends TableNames | "_storage" | "_scheduled_functions"> = GenericId<TableName>;
+export type DataModel = DataModelFromSchemaDefinition<typeof schema>;

@@ -1,0 +1,17 @@
+/**
+ * Schema generation: Better Auth tables → Convex schema (source or runtime).
+ * `auth-options.ts` is deliberately not re-exported: it loads every plugin.
+ */
+export {
+  betterAuthTablesToSpec,
+  uniqueFieldsFromSpec,
+  ID_FIELD,
+  type ExtraIndexes,
+  type FieldSpec,
+  type SchemaSpec,
+  type TableSpec,
+} from "./table-spec.ts";
+export { fieldValidator, type ValidatorDescriptor } from "./field-validator.ts";
+export { renderSchemaSource, type RenderSchemaOptions } from "./render-schema-source.ts";
+export { specToSchema, type SpecSchema } from "./spec-to-schema.ts";
+export { COMPOUND_INDEXES } from "./compound-indexes.ts";

@@ -1,0 +1,33 @@
+import { getAuthTables } from "better-auth/db";
+import type { TableDefinition } from "convex/server";
+import { describe, expect, it } from "vitest";
+import committedSchema, { uniqueFields } from "../component/schema.ts";
+import { schemaAuthOptions } from "./auth-options.ts";
+import { COMPOUND_INDEXES } from "./compound-indexes.ts";
+import { specToSchema } from "./spec-to-schema.ts";
+import { betterAuthTablesToSpec } from "./table-spec.ts";
+
+const shape = (tables: Record<string, TableDefinition>) =>
+  Object.fromEntries(
+    Object.entries(tables).map(([name, table]) => [
+      name,
+      // Validators are plain class instances, so deep equality compares them.
+      { indexes: table[" indexes"](), document: table.validator },
+    ]),
+  );
+
+describe("specToSchema", () => {
+  const spec = betterAuthTablesToSpec(getAuthTables(schemaAuthOptions), COMPOUND_INDEXES);
+  const built = specToSchema(spec);
+
+  it("builds the same tables, fields, validators and indexes as the generated module", () => {
+    const committedTables = committedSchema.tables as unknown as Record<string, TableDefinition>;
+    expect(shape(built.schema.tables)).toEqual(shape(committedTables));
+    expect(Object.keys(built.schema.tables)).toEqual(Object.keys(committedTables));
+  });
+
+  it("returns the same unique fields as the generated module", () => {
+    expect(built.uniqueFields).toEqual(uniqueFields);
+    expect(built.tables).toBe(built.schema.tables);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Turns Better Auth's `getAuthTables` output into a database-neutral
+ * description of the component's tables (physical names, field types, indexes).
+ * Pure: only type imports from better-auth, so runtime code may use it.
+ */
+import type { BetterAuthDBSchema, DBFieldAttribute } from "better-auth/db";
+
+/** A Better Auth field, reduced to what the Convex schema needs. */
+export type FieldSpec = {
+  type:
+    | "string"
+    | "number"
+    | "boolean"
+    | "date"
+    | "json"
+    | "string[]"
+    | "number[]"
+    | "enum";
+  required: boolean;
+  unique: boolean;
+};
+
+/** One table: fields and indexes keyed by physical names. */
+export type TableSpec = {
+  fields: Record<string, FieldSpec>;
+  indexes: { name: string; fields: string[] }[];
+};
+
+/** All tables, keyed by physical table name. */
+export type SchemaSpec = Record<string, TableSpec>;
+
+/**
+ * Extra compound indexes, keyed by logical model key or physical table name,
+ * each index a list of logical field names (`id` allowed).
+ */
+export type ExtraIndexes = Record<string, string[][]>;
+
+/** Better Auth's id, stored next to Convex's `_id`; the index shares its name. */
+export const ID_FIELD = "id";
+
+const RESERVED_INDEX_NAMES = new Set(["by_id", "by_creation_time"]);
+const MAX_INDEXES_PER_TABLE = 32;
+const MAX_FIELDS_PER_INDEX = 16;
+const MAX_INDEX_NAME_LENGTH = 64;
+const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Builds the component's schema description from Better Auth's tables.
+ *
+ * Adds the `id` field and index to every table, and indexes every field Better
+ * Auth looks rows up by (unique, references, `index`, `sortable`, table-level
+ * `indexes`) plus `extraIndexes`. Identical field lists are emitted once.
+ *
+ * @example
+ * ```ts
+ * import { getAuthTables } from "better-auth/db";
+ * const spec = betterAuthTablesToSpec(getAuthTables(options), {
+ *   verification: [["identifier", "createdAt"]],
+ * });
+ * spec.verification.indexes; // [{ name: "id", fields: ["id"] }, ...]
+ * ```
+ */
+export function betterAuthTablesToSpec(
+  tables: BetterAuthDBSchema,
+  extraIndexes: ExtraIndexes = {},
+): SchemaSpec {
+  const builders = new Map<string, TableBuilder>();
+  for (const [modelKey, table] of Object.entries(tables)) {
+    // Better Auth's own migrations skip these: the app owns the table.
+    if (table.disableMigrations) continue;
+    const physical = table.modelName;
+    const builder = builders.get(physical) ?? new TableBuilder(physical);
+    builders.set(physical, builder);
+    builder.addTable(modelKey, table);
+  }
+  for (const [model, indexes] of Object.entries(extraIndexes)) {
+    // Unknown models are skipped so one curated list fits any plugin subset.
+    const builder = builders.get(tables[model]?.modelName ?? model);
+    if (!builder) continue;
+    for (const fields of indexes) {
+      builder.addIndex(fields.map((f) => builder.physicalField(f)));
+    }
+  }
+  return Object.fromEntries([...builders].map(([name, b]) => [name, b.build()]));
+}
+
+/**
+ * Lists, per table, the fields whose values must be unique (always `id`).
+ *
+ * @example
+ * ```ts
+ * uniqueFieldsFromSpec(spec).user; // ["id", "email", "username", "phoneNumber"]
+ * ```
+ */
+export function uniqueFieldsFromSpec(spec: SchemaSpec): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(spec).map(([table, { fields }]) => [
+      table,
+      Object.keys(fields).filter((name) => fields[name]!.unique),
+    ]),
+  );
+}
+
+/** Accumulates one physical table (several logical keys may share it). */
+class TableBuilder {
+  private readonly fields: Record<string, FieldSpec> = {
+    [ID_FIELD]: { type: "string", required: true, unique: true },
+  };
+  private readonly indexes: { name: string; fields: string[] }[] = [];
+  private readonly logicalToPhysical = new Map([[ID_FIELD, ID_FIELD]]);
+  private readonly table: string;
+
+  constructor(table: string) {
+    this.table = table;
+    this.addIndex([ID_FIELD]);
+  }
+
+  addTable(modelKey: string, table: BetterAuthDBSchema[string]): void {
+    for (const [key, field] of Object.entries(table.fields)) {
+      const physical = field.fieldName ?? key;
+      if (physical.startsWith("_") || physical === ID_FIELD) {
+        throw new Error(`${this.table}.${physical}: field name is reserved.`);
+      }
+      this.logicalToPhysical.set(key, physical);
+      this.fields[physical] = toFieldSpec(field);
+      if (field.unique || field.references || field.index || field.sortable) {
+        this.addIndex([physical]);
+      }
+    }
+    for (const index of table.indexes ?? []) {
+      const fields = index.fields.map((f) => this.physicalField(f));
+      if (index.unique && fields.length > 1) {
+        // No compound uniqueness check exists downstream; fail loudly rather
+        // than silently drop a constraint Better Auth relies on.
+        throw new Error(`${modelKey}: compound unique index [${fields}] is unsupported.`);
+      }
+      if (index.unique) this.fields[fields[0]!]!.unique = true;
+      this.addIndex(fields);
+    }
+  }
+
+  physicalField(logical: string): string {
+    const physical = this.logicalToPhysical.get(logical);
+    if (!physical) throw new Error(`${this.table}: unknown field "${logical}" in index.`);
+    return physical;
+  }
+
+  addIndex(fields: string[]): void {
+    if (this.indexes.some((i) => i.fields.join("\0") === fields.join("\0"))) return;
+    const name = fields.join("_");
+    const fail = (problem: string): never => {
+      throw new Error(`${this.table}: index "${name}" ${problem}.`);
+    };
+    if (RESERVED_INDEX_NAMES.has(name)) fail("is reserved by Convex");
+    if (!INDEX_NAME_PATTERN.test(name) || name.length > MAX_INDEX_NAME_LENGTH) {
+      fail("is not a valid Convex index name");
+    }
+    // e.g. ["a_b"] and ["a", "b"] would both be named "a_b".
+    if (this.indexes.some((i) => i.name === name)) fail("names two different field lists");
+    if (fields.length > MAX_FIELDS_PER_INDEX) fail(`has over ${MAX_FIELDS_PER_INDEX} fields`);
+    if (this.indexes.length >= MAX_INDEXES_PER_TABLE) {
+      fail(`exceeds the ${MAX_INDEXES_PER_TABLE}-index table limit`);
+    }
+    this.indexes.push({ name, fields });
+  }
+
+  build(): TableSpec {
+    return { fields: this.fields, indexes: this.indexes };
+  }
+}
+
+function toFieldSpec(field: DBFieldAttribute): FieldSpec {
+  return {
+    type: Array.isArray(field.type) ? "enum" : field.type,
+    // Better Auth defaults `required` to true (its migrations add NOT NULL
+    // unless `required === false`), so only an explicit false is optional.
+    required: field.required !== false,
+    unique: field.unique === true,
+  };
+}
