@@ -66,13 +66,13 @@ export function createAdapterHarness() {
     /** The ctx the adapter sees: each call is its own transaction, as from an HTTP action. */
     ctx(): RunCtx {
       return {
-        runQuery: (reference, args) => t!.query(reference as never, args),
-        runMutation: (reference, args) => t!.mutation(reference as never, args),
+        runQuery: (reference, args) => (t as any).query(reference, args),
+        runMutation: (reference, args) => (t as any).mutation(reference, args),
       };
     },
     /** A ctx without `runMutation`, like a Convex query's. */
     queryCtx(): RunCtx {
-      return { runQuery: (reference, args) => t!.query(reference as never, args) };
+      return { runQuery: (reference, args) => (t as any).query(reference, args) };
     },
     component: { adapter: anyApi.adapter } as unknown as AuthComponentApi,
     get t() {

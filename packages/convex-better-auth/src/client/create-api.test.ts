@@ -1,0 +1,42 @@
+import { betterAuth, type BetterAuthOptions } from "better-auth";
+import { getAuthTables } from "better-auth/db";
+import { convexTest } from "convex-test";
+import { componentsGeneric, defineSchema } from "convex/server";
+import { expect, test } from "vitest";
+import { betterAuthTablesToSpec, COMPOUND_INDEXES, specToSchema } from "../schema/index.js";
+import { createApi } from "./create-api.js";
+import { createClient } from "./create-client.js";
+import type { AuthComponentApi } from "./types.js";
+
+// A "local install": the user's own component folder, with a schema for
+// their Better Auth options (here an extra user field) and createApi.
+const createAuthOptions = (_ctx: unknown): BetterAuthOptions => ({
+  emailAndPassword: { enabled: true },
+  user: { additionalFields: { favoriteColor: { type: "string", required: false } } },
+});
+const { schema: localSchema } = specToSchema(betterAuthTablesToSpec(getAuthTables(createAuthOptions({})), COMPOUND_INDEXES));
+
+test("createApi serves a component folder of your own, with your schema", async () => {
+  const t = convexTest(defineSchema({}), { "/app/_generated/api.js": async () => ({}) });
+  t.registerComponent("betterAuth", localSchema, {
+    "/local/_generated/api.js": async () => ({}),
+    "/local/adapter.js": async () => createApi(localSchema, createAuthOptions),
+  });
+  const components = componentsGeneric() as unknown as { betterAuth: AuthComponentApi };
+  const authComponent = createClient(components.betterAuth, { local: { schema: localSchema } });
+
+  const user = await t.run(async (ctx) => {
+    const auth = betterAuth({
+      ...createAuthOptions(ctx),
+      baseURL: "http://localhost:3000",
+      secret: "local-install-secret-0123456789abcdef",
+      database: authComponent.adapter(ctx),
+      logger: { disabled: true },
+    });
+    const result = await auth.api.signUpEmail({
+      body: { name: "Lee", email: "lee@example.com", password: "correct horse 1", favoriteColor: "teal" },
+    });
+    return await authComponent.getAnyUserById(ctx, result.user.id);
+  });
+  expect(user).toMatchObject({ name: "Lee", favoriteColor: "teal" });
+});
