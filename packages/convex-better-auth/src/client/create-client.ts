@@ -54,7 +54,7 @@ async function sessionClaims(ctx: GenericCtx<any>) {
  * });
  * ```
  */
-export function createClient<DataModel extends GenericDataModel = GenericDataModel>(
+export function createClient<DataModel extends GenericDataModel = any>(
   component: AuthComponentApi,
   config: ClientConfig<DataModel> = {},
 ) {

@@ -20,6 +20,8 @@ export const CONVEX_BETTER_AUTH_ERROR_CODES = {
   SCAN_LIMIT_EXCEEDED: "SCAN_LIMIT_EXCEEDED",
   /** A write was attempted from a query ctx, which cannot write. */
   WRITE_IN_QUERY_CTX: "WRITE_IN_QUERY_CTX",
+  /** A helper got a different kind of Convex ctx than it needs (e.g. a query ctx where an action ctx is required). */
+  WRONG_CTX: "WRONG_CTX",
 } as const;
 
 /** One of {@link CONVEX_BETTER_AUTH_ERROR_CODES}. */

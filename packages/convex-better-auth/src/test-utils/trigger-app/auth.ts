@@ -1,8 +1,9 @@
-import type { GenericMutationCtx, GenericDataModel } from "convex/server";
+import type { DataModelFromSchemaDefinition, GenericMutationCtx } from "convex/server";
 import { createClient } from "../../client/index.js";
 import { components, internal } from "./_generated/api.js";
+import type schema from "./schema.js";
 
-type Ctx = GenericMutationCtx<GenericDataModel>;
+type Ctx = GenericMutationCtx<DataModelFromSchemaDefinition<typeof schema>>;
 
 export const authComponent = createClient(components.betterAuth, {
   authFunctions: internal.auth,

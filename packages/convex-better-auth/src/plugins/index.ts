@@ -1,0 +1,29 @@
+/**
+ * `convex-better-auth/plugins`: the server-side Better Auth plugin that turns
+ * Better Auth sessions into Convex JWTs.
+ *
+ * @example
+ * ```ts
+ * import { convex } from "convex-better-auth/plugins";
+ * import authConfig from "./auth.config";
+ *
+ * betterAuth({ plugins: [convex({ authConfig })] });
+ * ```
+ *
+ * @module
+ */
+export { convex } from "./convex/convex-plugin.js";
+export { CONVEX_ERROR_CODES, type ConvexErrorCode } from "./convex/error-codes.js";
+export { JWT_COOKIE_NAME } from "./convex/jwt-cookie.js";
+export { CONVEX_JWT_AUDIENCE, type MintedConvexJwt } from "./convex/mint-convex-jwt.js";
+export { CONVEX_JWT_ALG } from "./convex/jwks-store.js";
+export { DEFAULT_EXPIRATION_SECONDS } from "./convex/resolve-options.js";
+export type { ConvexOpenIdConfiguration } from "./convex/openid-configuration-endpoint.js";
+export type {
+  ConvexJwtOptions,
+  ConvexPluginOptions,
+  ConvexTokenSubject,
+  DefineConvexJwtPayload,
+  StoredJwk,
+} from "./convex/types.js";
+export type { ExportedJwk } from "../auth-config/parse-jwks-option.js";
