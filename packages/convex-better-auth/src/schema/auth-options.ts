@@ -61,6 +61,6 @@ export const schemaAuthOptions = {
     organization({ teams: { enabled: true } }),
     passkey(),
     apiKey(),
-    // Our own `convex()` plugin adds no schema: it reuses jwt's `jwks` table.
+    // Our own `convex()` plugin declares the same `jwks` table as jwt().
   ],
 } satisfies BetterAuthOptions;
