@@ -111,7 +111,7 @@ describe("bundled plugins on the built-in component", () => {
     expect((await auth.api.verifyApiKey({ body: { key: key.key } })).valid).toBe(true);
 
     const enabled = await auth.api.enableTwoFactor({ body: { password: "correct horse 1" }, headers });
-    expect(enabled.backupCodes.length).toBeGreaterThan(0);
+    expect("backupCodes" in enabled && enabled.backupCodes.length).toBeGreaterThan(0);
 
     const session = await auth.api.getSession({ headers });
     await t.run(async (ctx) => {

@@ -1,6 +1,8 @@
 import {
   mutationGeneric,
   queryGeneric,
+  type GenericDatabaseReader,
+  type GenericDataModel,
   type GenericSchema,
   type SchemaDefinition,
 } from "convex/server";
@@ -76,6 +78,16 @@ export function createComponentApi(
   let cached: SchemaInfo | undefined;
   // Described lazily: module load stays cheap when Convex analyzes the bundle.
   const info = () => (cached ??= describeSchema(schema, options.uniqueFields));
+
+  /** The session row by Better Auth id, unless it has expired (revoked ones are gone). */
+  async function liveSession(db: GenericDatabaseReader<GenericDataModel>, sessionId: string) {
+    const session = await db
+      .query(requireTable(info(), "session").name)
+      .withIndex("id", (q: any) => q.eq("id", sessionId))
+      .unique();
+    if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
+    return session;
+  }
 
   return {
     create: mutationGeneric({
@@ -242,14 +254,7 @@ export function createComponentApi(
     getSession: queryGeneric({
       args: { sessionId: v.string() },
       returns: v.union(vDoc, v.null()),
-      handler: async (ctx, args) => {
-        const session = await ctx.db
-          .query(requireTable(info(), "session").name)
-          .withIndex("id", (q: any) => q.eq("id", args.sessionId))
-          .unique();
-        if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
-        return session;
-      },
+      handler: async (ctx, args) => await liveSession(ctx.db, args.sessionId),
     }),
 
     getAuthUser: queryGeneric({
@@ -257,15 +262,11 @@ export function createComponentApi(
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
         // Session and user in one query: one component call per getAuthUser.
-        const tables = info();
-        const session = await ctx.db
-          .query(requireTable(tables, "session").name)
-          .withIndex("id", (q: any) => q.eq("id", args.sessionId))
-          .unique();
-        if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
+        const session = await liveSession(ctx.db, args.sessionId);
+        if (!session) return null;
         if (args.userId !== undefined && session.userId !== args.userId) return null;
         return await ctx.db
-          .query(requireTable(tables, "user").name)
+          .query(requireTable(info(), "user").name)
           .withIndex("id", (q: any) => q.eq("id", session.userId))
           .unique();
       },
