@@ -1,6 +1,13 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
+// Tests run the TypeScript sources, not dist/: the package's exports map
+// points this condition at src.
+const conditions = ["convex-better-auth-source", ...defaultServerConditions];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     // convex-test needs the edge runtime so that the code under test sees the
     // same web-standard globals it gets inside a Convex isolate.
