@@ -5,7 +5,7 @@
 import { betterAuth } from "better-auth";
 import { convexTest } from "convex-test";
 import { anyApi } from "convex/server";
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import schema from "../component/schema.js";
 import { isConvexBetterAuthError } from "../shared/errors.js";
 import { meteredCtx } from "../test-utils/metered-ctx.js";
@@ -173,6 +173,25 @@ describe("atomic single-use operations", () => {
     );
     const row = await adapter.findOne<{ count: number }>({ model: "rateLimit", where: [{ field: "key", value: "ip|/sign-in" }] });
     expect(row?.count).toBe(50);
+  });
+});
+
+describe("queries that fit no index", () => {
+  test("scan within a bound and warn once, naming the index to add", async () => {
+    const t = newDeployment();
+    await seedUsers(t, 20);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const adapter = convexAdapter(meteredCtx(t).ctx, component)({});
+      const where = [{ field: "userAgent", value: "curl/8" }];
+      expect(await adapter.findMany({ model: "session", where })).toEqual([]);
+      expect(await adapter.findMany({ model: "session", where })).toEqual([]);
+      const messages = warn.mock.calls.map((call) => String(call[0])).filter((m) => m.includes('"session"'));
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toContain('Add an index on ["userAgent"]');
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 
