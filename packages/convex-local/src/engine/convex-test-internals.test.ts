@@ -1,0 +1,404 @@
+/**
+ * Pins every assumption convex-local makes about convex-test's internals. When
+ * a convex-test upgrade breaks one, the failing test names it.
+ */
+import {
+  actionGeneric,
+  defineSchema,
+  defineTable,
+  makeFunctionReference,
+  mutationGeneric,
+  queryGeneric,
+  type GenericMutationCtx,
+  type GenericQueryCtx,
+  type FunctionHandle,
+  type GenericDataModel,
+} from "convex/server";
+import { convexToJson, v, type Value } from "convex/values";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import {
+  adoptDatabase,
+  assertInternalsShape,
+  createTestInstance,
+  databaseSchema,
+  fileDigest,
+  functionHandle,
+  hookCommits,
+  loadDatabase,
+  markScheduledJobFailed,
+  rearmScheduledJob,
+  redirectComponents,
+  runWhenIdle,
+  scheduledTargetComponent,
+  setDeploymentJwtKey,
+  shareTransactionManager,
+  tableDocuments,
+  tableNameFromId,
+  validateDocument,
+  validatorProbe,
+  type CommittedTransaction,
+  type InternalDocument,
+  type ModuleMap,
+} from "./convex-test-internals.ts";
+
+type Ctx = GenericMutationCtx<GenericDataModel>;
+type QCtx = GenericQueryCtx<GenericDataModel>;
+
+// Holds the `gated` mutation open until a test releases it.
+let openGate: () => void = () => {};
+const gate = { promise: new Promise<void>((resolve) => (openGate = resolve)), resolve: () => openGate() };
+
+const schema = defineSchema({ notes: defineTable({ text: v.string() }), log: defineTable({ entry: v.string() }) });
+const componentSchema = defineSchema({ items: defineTable({ n: v.number() }) });
+
+const rootFunctions = {
+  add: mutationGeneric({
+    args: { text: v.string() },
+    handler: async (ctx: Ctx, { text }) => await ctx.db.insert("notes", { text }),
+  }),
+  list: queryGeneric({ args: {}, handler: async (ctx: QCtx) => await ctx.db.query("notes").collect() }),
+  record: mutationGeneric({
+    args: { entry: v.string() },
+    handler: async (ctx: Ctx, { entry }) => {
+      await ctx.db.insert("log", { entry });
+    },
+  }),
+  addEverywhere: mutationGeneric({
+    args: {},
+    handler: async (ctx: Ctx) => {
+      await ctx.db.insert("notes", { text: "root" });
+      const handle = functionHandle("comp", "fns:add") as FunctionHandle<"mutation">;
+      await ctx.runMutation(handle, { n: 1 });
+    },
+  }),
+  failAfterWrite: mutationGeneric({
+    args: {},
+    handler: async (ctx: Ctx) => {
+      await ctx.db.insert("notes", { text: "never" });
+      throw new Error("rolled back");
+    },
+  }),
+  gated: mutationGeneric({
+    args: {},
+    handler: async (ctx: Ctx) => {
+      await ctx.db.insert("notes", { text: "gated" });
+      await gate.promise;
+    },
+  }),
+  storeFile: actionGeneric({
+    args: {},
+    handler: async (ctx) => await ctx.storage.store(new Blob(["file bytes"], { type: "text/plain" })),
+  }),
+  sign: mutationGeneric({
+    args: {},
+    handler: async (ctx: Ctx) =>
+      await (ctx.auth as unknown as { signJwt(o: unknown): Promise<string> }).signJwt({
+        claims: { aud: "a" },
+        expiresInSeconds: 10,
+      }),
+  }),
+};
+const componentFunctions = {
+  add: mutationGeneric({
+    args: { n: v.number() },
+    handler: async (ctx: Ctx, { n }) => await ctx.db.insert("items", { n }),
+  }),
+  count: queryGeneric({ args: {}, handler: async (ctx: QCtx) => (await ctx.db.query("items").collect()).length }),
+};
+
+function modules(functions: Record<string, unknown>): ModuleMap {
+  return { "/m/_generated/api.js": async () => ({}), "/m/fns.js": async () => functions };
+}
+
+function newInstance() {
+  const instance = createTestInstance(schema, modules(rootFunctions));
+  instance.registerComponent("comp", componentSchema, modules(componentFunctions));
+  return instance;
+}
+
+function root(instance: ReturnType<typeof newInstance>) {
+  return instance.global.components[""]!.db;
+}
+
+describe("convex-test internals convex-local relies on", () => {
+  test("convex-test is the pinned version", () => {
+    const require = createRequire(import.meta.url);
+    const packageJson = path.join(path.dirname(require.resolve("convex-test")), "..", "package.json");
+    expect(
+      JSON.parse(readFileSync(packageJson, "utf8")).version,
+      "convex-local's engine is written against convex-test 0.0.70",
+    ).toBe("0.0.70");
+  });
+
+  test("the private global is captured and has the expected shape", () => {
+    const instance = newInstance();
+    expect(() => assertInternalsShape(instance.global)).not.toThrow();
+    expect(Object.keys(instance.global.components).sort()).toEqual(["", "comp"]);
+    expect(instance.global.deploymentJwtKey, "convex-test generates its key lazily; a preset key must win").toBeNull();
+  });
+
+  test("each instance has its own global", () => {
+    expect(newInstance().global).not.toBe(newInstance().global);
+  });
+
+  test("DatabaseFake keeps committed documents, table ids and counters in the expected fields", async () => {
+    const instance = newInstance();
+    const id = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "a" })) as string;
+    const db = root(instance);
+    expect(tableNameFromId(id), "ids are `<counter><table>`").toBe("notes");
+    expect(db._documents[id]).toMatchObject({ _id: id, text: "a" });
+    expect(db._tableIds.get("notes")?.has(id)).toBe(true);
+    expect(db._nextDocId).toBe(Number(/^\d+/.exec(id)![0]) + 1);
+    expect(db._lastCreationTime).toBe(db._documents[id]!._creationTime);
+    expect(db._writes, "no pending write layer outside transactions").toEqual([]);
+    expect([...tableDocuments(db, "notes")].map((doc) => doc._id)).toEqual([id]);
+  });
+
+  test("the commit hook sees each top-level commit once, with nested component writes in it", async () => {
+    const instance = newInstance();
+    const commits: CommittedTransaction[] = [];
+    hookCommits(instance.global.transactionManager, (commit) => commits.push(commit));
+    await instance.t.mutation(functionHandle("", "fns:addEverywhere"), {});
+    expect(commits).toHaveLength(1);
+    const [commit] = commits;
+    expect(commit!.ts).toBe(instance.global.transactionManager._lastCommitTs);
+    const byComponent = Object.fromEntries(commit!.components.map((c) => [c.componentPath, c]));
+    expect(byComponent[""]?.documents.map((d) => [d.tableName, (d.document as InternalDocument).text])).toEqual([
+      ["notes", "root"],
+    ]);
+    expect(byComponent["comp"]?.documents.map((d) => [d.tableName, (d.document as InternalDocument).n])).toEqual([
+      ["items", 1],
+    ]);
+    expect(byComponent["comp"]?.nextDocId).toBe(instance.global.components.comp!.db._nextDocId);
+  });
+
+  test("the commit hook reports deletes as null and sees no rolled-back transaction", async () => {
+    const instance = newInstance();
+    const commits: CommittedTransaction[] = [];
+    const id = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "x" })) as string;
+    hookCommits(instance.global.transactionManager, (commit) => commits.push(commit));
+    await expect(instance.t.mutation(functionHandle("", "fns:failAfterWrite"), {})).rejects.toThrow("rolled back");
+    await instance.t.query(functionHandle("", "fns:list"), {});
+    expect(commits, "queries and failed mutations commit nothing").toHaveLength(0);
+    await instance.t.runInComponent("", async () => {
+      root(instance).patch("notes", id, { text: "y" });
+    });
+    await (instance.t as unknown as { run(f: (ctx: Ctx) => Promise<void>): Promise<void> }).run(async (ctx) => {
+      await ctx.db.delete(id as never);
+    });
+    expect(commits.map((c) => c.components[0]!.documents[0]!.document?.text ?? null)).toEqual(["y", null]);
+  });
+
+  test("the commit hook reports stored files, whose _storage sha256 is fileDigest of their bytes", async () => {
+    const instance = newInstance();
+    const commits: CommittedTransaction[] = [];
+    hookCommits(instance.global.transactionManager, (commit) => commits.push(commit));
+    const id = (await instance.t.action(functionHandle("", "fns:storeFile"), {})) as string;
+    expect(commits).toHaveLength(1);
+    const [component] = commits[0]!.components;
+    expect(component!.files.map((file) => file.id)).toEqual([id]);
+    expect(await component!.files[0]!.blob.text()).toBe("file bytes");
+    expect(component!.documents[0]!.document).toMatchObject({
+      _id: id,
+      sha256: fileDigest(new TextEncoder().encode("file bytes")),
+      contentType: "text/plain",
+    });
+  });
+
+  test("function handles address any component and resolve through convex-test", async () => {
+    const instance = newInstance();
+    expect(functionHandle("comp", "fns:add")).toBe("function://comp;fns:add");
+    await instance.t.mutation(functionHandle("comp", "fns:add"), { n: 5 });
+    expect(await instance.t.query(functionHandle("comp", "fns:count"), {})).toBe(1);
+    expect(await instance.t.query(functionHandle("", "fns:list"), {})).toEqual([]);
+  });
+
+  test("loaded documents are visible and new ids don't collide", async () => {
+    const instance = newInstance();
+    const doc = { _id: "000000000000000000010041notes", _creationTime: 1000, text: "old" };
+    loadDatabase(root(instance), {
+      documents: [{ tableName: "notes", document: doc }],
+      files: [],
+      nextDocId: 10005,
+      lastCreationTime: 1000,
+    });
+    expect(await instance.t.query(functionHandle("", "fns:list"), {})).toEqual([doc]);
+    const id = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "new" })) as string;
+    expect(Number(/^\d+/.exec(id)![0]), "the counter continues after the highest loaded id").toBe(10042);
+  });
+
+  test("a restored pending job runs through convex-test's scheduler under its own id", async () => {
+    const instance = newInstance();
+    const jobId = "000000000000010007_scheduled_functions";
+    const job = {
+      _id: jobId,
+      _creationTime: 1,
+      name: "fns:record",
+      args: [{ entry: "ran" }],
+      scheduledTime: Date.now() - 5,
+      state: { kind: "pending" },
+    };
+    loadDatabase(root(instance), {
+      documents: [{ tableName: "_scheduled_functions", document: job }],
+      files: [],
+      nextDocId: 10008,
+      lastCreationTime: 1,
+    });
+    await rearmScheduledJob(
+      instance,
+      {
+        id: jobId,
+        componentPath: "",
+        targetComponentPath: "",
+        udfPath: "fns:record",
+        args: { entry: "ran" },
+        scheduledTime: job.scheduledTime,
+      },
+      (a) => convexToJson(a as Value),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await (
+      instance.t as unknown as { finishInProgressScheduledFunctions(): Promise<void> }
+    ).finishInProgressScheduledFunctions();
+    const jobs = [...tableDocuments(root(instance), "_scheduled_functions")];
+    expect(
+      jobs.map((j) => [j._id, (j.state as { kind: string }).kind]),
+      "no second document, state moved to success",
+    ).toEqual([[jobId, "success"]]);
+    expect([...tableDocuments(root(instance), "log")].map((d) => d.entry)).toEqual(["ran"]);
+  });
+
+  test("a job can be marked failed the way convex-test's scheduler does", async () => {
+    const instance = newInstance();
+    const jobId = "000000000000010001_scheduled_functions";
+    const job = {
+      _id: jobId,
+      _creationTime: 1,
+      name: "fns:record",
+      args: [{}],
+      scheduledTime: 1,
+      state: { kind: "inProgress" },
+    };
+    loadDatabase(root(instance), {
+      documents: [{ tableName: "_scheduled_functions", document: job }],
+      files: [],
+      nextDocId: 10002,
+      lastCreationTime: 1,
+    });
+    await markScheduledJobFailed(instance, "", jobId);
+    expect(root(instance)._documents[jobId]).toMatchObject({
+      state: { kind: "failed" },
+      completedTime: expect.any(Number),
+    });
+  });
+
+  test("signJwt signs with a preset deployment key", async () => {
+    const instance = newInstance();
+    const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+    const { x, y } = await crypto.subtle.exportKey("jwk", pair.publicKey);
+    const publicJwk = { kty: "EC", crv: "P-256", x: x!, y: y!, kid: "preset-kid", alg: "ES256", use: "sig" } as const;
+    setDeploymentJwtKey(instance.global, { privateKey: pair.privateKey, kid: "preset-kid", publicJwk });
+    const token = (await instance.t.mutation(functionHandle("", "fns:sign"), {})) as string;
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    expect(JSON.parse(Buffer.from(header, "base64url").toString())).toMatchObject({ alg: "ES256", kid: "preset-kid" });
+    const valid = await crypto.subtle.verify(
+      { name: "ECDSA", hash: "SHA-256" },
+      pair.publicKey,
+      Buffer.from(signature, "base64url"),
+      new TextEncoder().encode(`${header}.${payload}`),
+    );
+    expect(valid).toBe(true);
+  });
+
+  test("a new instance can adopt live databases and share the transaction manager", async () => {
+    const first = newInstance();
+    const id = (await first.t.mutation(functionHandle("", "fns:add"), { text: "kept" })) as string;
+    const stricter = defineSchema({
+      notes: defineTable({ text: v.string(), extra: v.number() }),
+      log: defineTable({ entry: v.string() }),
+    });
+    const second = createTestInstance(stricter, modules(rootFunctions));
+    second.registerComponent("comp", componentSchema, modules(componentFunctions));
+    shareTransactionManager(second.global, first.global.transactionManager);
+    const liveRoot = root(first);
+    await runWhenIdle(first.global.transactionManager, () => {
+      adoptDatabase(second.global, "", liveRoot);
+      adoptDatabase(second.global, "comp", first.global.components.comp!.db);
+      redirectComponents(first.global, second.global);
+    });
+    expect(second.global.components[""]!.db).toBe(liveRoot);
+    expect(databaseSchema(liveRoot)?.tables.has("notes")).toBe(true);
+    expect(await second.t.query(functionHandle("", "fns:list"), {})).toMatchObject([{ _id: id }]);
+    await expect(
+      second.t.mutation(functionHandle("", "fns:add"), { text: "no extra" }),
+      "the new schema applies",
+    ).rejects.toThrow("Missing required field `extra`");
+    expect(first.global.components[""], "the old instance now reaches the new entries").toBe(
+      second.global.components[""],
+    );
+  });
+
+  test("runWhenIdle waits for the running transaction", async () => {
+    const instance = newInstance();
+    const tm = instance.global.transactionManager;
+    const running = instance.t.mutation(functionHandle("", "fns:gated"), {});
+    for (let i = 0; i < 1000 && tm._waitOnCurrentFunction === null; i++)
+      await new Promise((resolve) => setImmediate(resolve));
+    expect(tm._waitOnCurrentFunction, "the gated mutation holds the transaction lock").not.toBeNull();
+    let ran = false;
+    const idle = runWhenIdle(tm, () => {
+      ran = true;
+      return { committed: Object.values(root(instance)._documents).some((doc) => doc.text === "gated") };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ran, "must not run while the mutation holds the lock").toBe(false);
+    gate.resolve();
+    await running;
+    expect(await idle).toEqual({ committed: true });
+  });
+
+  test("DatabaseFake validates documents against its schema; probes validate sub-validators", () => {
+    const db = root(newInstance());
+    expect(() => validateDocument(db, "notes", { text: "fine" })).not.toThrow();
+    expect(() => validateDocument(db, "notes", {})).toThrow("Validator error: Missing required field `text` in object");
+    expect(() => validateDocument(db, "notes", { text: 1 })).toThrow("Validator error: Expected `string`, got `1`");
+    const probe = validatorProbe({ type: "object", value: { n: { fieldType: { type: "number" }, optional: false } } });
+    expect(() => validateDocument(probe, "probe", { n: "x" })).toThrow("Validator error");
+    expect(databaseSchema(db)?.schemaValidation).toBe(true);
+  });
+
+  test("schedule targets follow Convex's address forms", () => {
+    expect(scheduledTargetComponent({ functionHandle: "function://a/b;m:f" }, "")).toBe("a/b");
+    expect(scheduledTargetComponent({ reference: "_reference/childComponent/counter/lib/increment" }, "")).toBe(
+      "counter",
+    );
+    expect(scheduledTargetComponent({ reference: "_reference/childComponent/inner/lib/f" }, "outer")).toBe(
+      "outer/inner",
+    );
+    expect(scheduledTargetComponent({}, "outer")).toBe("outer");
+  });
+
+  test("makeFunctionReference names reach the scheduler of the calling component", async () => {
+    const instance = newInstance();
+    await instance.t.runInComponent("", async (ctx) => {
+      await ctx.scheduler.runAfter(0, makeFunctionReference("fns:record"), { entry: "cron" });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await (
+      instance.t as unknown as { finishInProgressScheduledFunctions(): Promise<void> }
+    ).finishInProgressScheduledFunctions();
+    expect([...tableDocuments(root(instance), "log")].map((d) => d.entry)).toEqual(["cron"]);
+    // The job document shape restore-scheduled-jobs.ts reads back after a restart.
+    expect([...tableDocuments(root(instance), "_scheduled_functions")]).toEqual([
+      expect.objectContaining({
+        name: "fns:record",
+        args: [{ entry: "cron" }],
+        scheduledTime: expect.closeTo(Date.now(), -3),
+        state: { kind: "success" },
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,282 @@
+/**
+ * The execution engine: convex-test runs the functions, and every committed
+ * transaction is written to SQLite inside convex-test's commit, before the
+ * mutation's caller hears back.
+ *
+ * Each push gets a new convex-test instance (schemas and module keys are
+ * fixed at creation), but the component databases live on: the new instance
+ * adopts them under its schemas, and all instances share one transaction
+ * manager, so older instances' in-flight actions and scheduler timers keep
+ * working against the same data.
+ */
+import { makeFunctionReference } from "convex/server";
+import type { Value } from "convex/values";
+import {
+  adoptDatabase,
+  advanceCommitTs,
+  clearDatabase,
+  createTestInstance,
+  functionHandle,
+  hookCommits,
+  loadDatabase,
+  redirectComponents,
+  runWhenIdle,
+  setDeploymentJwtKey,
+  shareTransactionManager,
+  type CapturedInstance,
+  type CommittedTransaction,
+  type DeploymentJwtKey,
+  type InternalDatabase,
+  type InternalTransactionManager,
+  type TestInstance,
+} from "./convex-test-internals.ts";
+import { createCronRunner } from "./cron-runner.ts";
+import { loadComponent, type LoadedComponent } from "./deployment-modules.ts";
+import { loadDeploymentJwtKey } from "./deployment-jwt-key.ts";
+import { openEngineStore } from "./engine-store.ts";
+import { findSchemaViolation } from "./find-schema-violation.ts";
+import { formatRunError, newRequestId } from "./format-run-error.ts";
+import { observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
+import { createProcessEnvironment } from "./process-environment.ts";
+import { resolveFunction } from "./resolve-function.ts";
+import { restoreScheduledJobs } from "./restore-scheduled-jobs.ts";
+import { currentRunContext, installConsoleCapture, withRunContext } from "./run-context.ts";
+import type { AppDeployment, Caller, CronSpec, Engine, EngineOptions, RunResult, SchemaViolation } from "./types.ts";
+
+/** A durable commit, for the sync layer's invalidation. */
+export type EngineCommit = { ts: bigint; tables: { componentPath: string; tableName: string }[] };
+
+/** {@link Engine} plus what the server side may use beyond the contract. */
+export type PersistentEngine = Engine & {
+  /** The deployment's JWKS (`/.well-known/jwks.json`), the keys `ctx.auth.signJwt` signs with. */
+  jwks(): { keys: DeploymentJwtKey["publicJwk"][] };
+  /** Calls `listener` after each commit is durable; returns an unsubscribe function. */
+  onCommit(listener: (commit: EngineCommit) => void): () => void;
+  /** The ts of the last durable commit (ns); after a mutation's `run()` resolves it is at least that mutation's. */
+  lastCommitTs(): bigint;
+};
+
+type Active = { app: AppDeployment; instance: CapturedInstance; components: Map<string, LoadedComponent> };
+
+function accessorFor(t: TestInstance, caller: Caller): TestInstance {
+  if (caller.kind === "user") return t.withIdentity(caller.identity);
+  if (caller.kind === "admin" && caller.actingAs !== undefined) return t.withIdentity(caller.actingAs);
+  return t;
+}
+
+function componentDepth(componentPath: string): number {
+  return componentPath === "" ? 0 : componentPath.split("/").length;
+}
+
+/**
+ * Opens the engine's store in `options.dataDir`; call `deploy()` before `run()`.
+ *
+ * @example
+ * const engine = await createEngine({ dataDir: ".convex-local", cloudUrl: "http://127.0.0.1:3210", siteUrl: "http://127.0.0.1:3211" });
+ * await engine.deploy(app);
+ * const result = await engine.run({ componentPath: "", udfPath: "messages:list", args: {}, caller: { kind: "anonymous" } });
+ */
+export async function createEngine(options: EngineOptions): Promise<PersistentEngine> {
+  const store = openEngineStore(options.dataDir);
+  const jwtKey = await loadDeploymentJwtKey(store);
+  const environment = createProcessEnvironment(options);
+  installConsoleCapture();
+
+  let transactionManager: InternalTransactionManager | null = null;
+  const liveDatabases = new Map<string, InternalDatabase>();
+  const instances: CapturedInstance[] = [];
+  const listeners = new Set<(commit: EngineCommit) => void>();
+  const fileBytes: FileBytesBySha = new Map();
+  let active: Active | null = null;
+  let lastCommitTs = store.lastCommitTs();
+  // Set when a commit reached memory but not disk: from then on memory and disk disagree.
+  let storeFailure: unknown = null;
+  let closed = false;
+  let deploying: Promise<void> = Promise.resolve();
+
+  function persistCommit(commit: CommittedTransaction): void {
+    if (closed) return;
+    const context = currentRunContext();
+    if (storeFailure !== null) {
+      if (context !== null) context.persistError = storeFailure;
+      return;
+    }
+    try {
+      store.writeCommit(commit, (componentPath, storageId) => {
+        const component = commit.components.find((c) => c.componentPath === componentPath);
+        const metadata = component?.documents.find((d) => d.id === storageId)?.document;
+        const bytes = typeof metadata?.sha256 === "string" ? fileBytes.get(metadata.sha256) : undefined;
+        if (bytes === undefined) return null;
+        return { bytes, contentType: typeof metadata?.contentType === "string" ? metadata.contentType : null };
+      });
+    } catch (error) {
+      storeFailure = error;
+      if (context !== null) context.persistError = error;
+      console.error("convex-local could not write a commit to its store; it stops serving functions", error);
+      return;
+    }
+    for (const component of commit.components) {
+      for (const { tableName, document } of component.documents) {
+        if (tableName === "_storage" && typeof document?.sha256 === "string") fileBytes.delete(document.sha256);
+      }
+    }
+    lastCommitTs = commit.ts;
+    const tables = new Map<string, { componentPath: string; tableName: string }>();
+    for (const component of commit.components) {
+      for (const { tableName } of component.documents) {
+        tables.set(`${component.componentPath}\u0000${tableName}`, {
+          componentPath: component.componentPath,
+          tableName,
+        });
+      }
+    }
+    for (const listener of listeners) {
+      try {
+        listener({ ts: commit.ts, tables: [...tables.values()] });
+      } catch (error) {
+        console.error("A convex-local commit listener threw", error);
+      }
+    }
+  }
+
+  async function fireCron(cron: CronSpec): Promise<void> {
+    const current = active;
+    if (current === null || closed) return;
+    // Through convex-test's scheduler, so the run is a durable job like any `runAfter(0, …)`.
+    await current.instance.t.runInComponent("", async (ctx) => {
+      await ctx.scheduler.runAfter(
+        0,
+        makeFunctionReference(cron.udfPath),
+        (cron.args[0] ?? {}) as Record<string, Value>,
+      );
+    });
+  }
+  const crons = createCronRunner(store, fireCron);
+
+  async function switchTo(app: AppDeployment): Promise<void> {
+    const loaded = await Promise.all(app.components.map((component) => loadComponent(component, app.version)));
+    const components = new Map(loaded.map((component) => [component.deployment.componentPath, component]));
+    const root = components.get("");
+    if (root === undefined) throw new Error('The deployment has no root component (componentPath "")');
+    const instance = createTestInstance(root.schema, root.modules);
+    for (const component of [...loaded].sort(
+      (a, b) => componentDepth(a.deployment.componentPath) - componentDepth(b.deployment.componentPath),
+    )) {
+      if (component.deployment.componentPath !== "") {
+        instance.registerComponent(component.deployment.componentPath, component.schema, component.modules);
+      }
+    }
+    setDeploymentJwtKey(instance.global, jwtKey);
+    observeSyscalls(instance.global, {
+      fileBytes,
+      scheduledElsewhere: (componentPath, jobId, target) => {
+        if (!closed) store.writeScheduledTarget(componentPath, jobId, target);
+      },
+    });
+    if (transactionManager === null) {
+      transactionManager = instance.global.transactionManager;
+      advanceCommitTs(transactionManager, store.lastCommitTs());
+      hookCommits(transactionManager, persistCommit);
+    } else {
+      shareTransactionManager(instance.global, transactionManager);
+    }
+    const restored = await runWhenIdle(transactionManager, () => {
+      const fresh: string[] = [];
+      for (const componentPath of Object.keys(instance.global.components)) {
+        const live = liveDatabases.get(componentPath);
+        if (live !== undefined) {
+          adoptDatabase(instance.global, componentPath, live);
+          continue;
+        }
+        const db = instance.global.components[componentPath]!.db;
+        loadDatabase(db, store.readComponent(componentPath));
+        liveDatabases.set(componentPath, db);
+        fresh.push(componentPath);
+      }
+      for (const previous of instances) redirectComponents(previous.global, instance.global);
+      instances.push(instance);
+      active = { app, instance, components };
+      return fresh;
+    });
+    for (const componentPath of restored) await restoreScheduledJobs(instance, componentPath, store);
+    crons.update(app.crons);
+  }
+
+  return {
+    async validateDeployment(app: AppDeployment): Promise<SchemaViolation | null> {
+      for (const component of app.components) {
+        const loaded = await loadComponent(component, app.version);
+        const violation = findSchemaViolation(
+          component.componentPath,
+          loaded.schema,
+          store.documents(component.componentPath),
+        );
+        if (violation !== null) return violation;
+      }
+      return null;
+    },
+
+    deploy(app) {
+      if (closed) return Promise.reject(new Error("The engine is closed"));
+      const next = deploying.then(() => switchTo(app));
+      deploying = next.catch(() => {});
+      return next;
+    },
+
+    current() {
+      return active?.app ?? null;
+    },
+
+    async run(request): Promise<RunResult> {
+      const requestId = newRequestId();
+      const { context, outcome } = await withRunContext(async () => {
+        if (closed) throw new Error("The engine is closed");
+        if (storeFailure !== null)
+          throw new Error(`convex-local could not write to its store: ${String(storeFailure)}`);
+        const current = active;
+        const resolved = await resolveFunction(current?.components.get(request.componentPath), request);
+        const accessor = accessorFor(current!.instance.t, request.caller);
+        return await accessor[resolved.type](functionHandle(request.componentPath, resolved.udfPath), request.args);
+      });
+      if (outcome.ok && context.persistError === null) {
+        return { status: "success", value: outcome.value, logLines: context.logLines };
+      }
+      const error = outcome.ok
+        ? new Error(`convex-local could not write to its store: ${String(context.persistError)}`)
+        : outcome.error;
+      return { status: "error", ...formatRunError(error, requestId), logLines: context.logLines };
+    },
+
+    setEnvironmentVariables(variables) {
+      environment.setDeploymentVariables(variables);
+    },
+
+    async close() {
+      if (closed) return;
+      crons.stop();
+      await deploying;
+      const finish = () => {
+        closed = true;
+        // Timers convex-test armed can't be cancelled; emptied databases make them find no job.
+        for (const db of liveDatabases.values()) clearDatabase(db);
+      };
+      if (transactionManager === null) finish();
+      else await runWhenIdle(transactionManager, finish);
+      store.close();
+      environment.restore();
+    },
+
+    jwks() {
+      return { keys: [{ ...jwtKey.publicJwk }] };
+    },
+
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    lastCommitTs() {
+      return lastCommitTs;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  messages: defineTable({ body: v.string(), author: v.string() }).index("by_author", ["author"]),
+  pairs: defineTable({
+    n: v.number(),
+    kind: v.union(v.literal("a"), v.literal("b")),
+    partner: v.optional(v.id("pairs")),
+  }),
+  events: defineTable({ name: v.string() }),
+});

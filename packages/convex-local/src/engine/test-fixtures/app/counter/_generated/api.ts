@@ -1,0 +1,6 @@
+// Hand-written stand-in for `npx convex codegen` output.
+import { anyApi, componentsGeneric } from "convex/server";
+
+export const api = anyApi;
+export const internal = anyApi;
+export const components = componentsGeneric();
