@@ -12,7 +12,7 @@ export default defineConfig({
     // convex-test needs the edge runtime so that the code under test sees the
     // same web-standard globals it gets inside a Convex isolate.
     environment: "edge-runtime",
-    include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx", "scripts/**/*.test.ts"],
     server: { deps: { inline: ["convex-test"] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
