@@ -1,0 +1,187 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DeployService } from "../deploy/deploy-service.ts";
+import type { StartPushRequest } from "../deploy/push-types.ts";
+import type { Engine, RunRequest } from "../engine/types.ts";
+import type { FunctionLogStream } from "./function-log-stream.ts";
+import type { SiteHandler } from "./create-site-handler.ts";
+import type { SyncHub } from "./sync-hub.ts";
+import { CodedError, isCodedError } from "../deploy/coded-error.ts";
+import { parseAuthorization, requireAdmin } from "./admin-auth.ts";
+import { runFunctionRequest } from "./run-function-request.ts";
+import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
+import { readBody, readJsonBody } from "./read-json-body.ts";
+
+export type CloudRouterContext = {
+  adminKey: string;
+  cloudUrl: string;
+  siteUrl: string;
+  deploy: DeployService;
+  engine: Engine;
+  logs: FunctionLogStream;
+  hub: SyncHub;
+  site: SiteHandler;
+  version: string;
+};
+
+type Reply = { status: number; body: unknown };
+
+const TYPED_FUNCTION_ROUTES: Record<string, RunRequest["expectedType"]> = {
+  "/api/query": "query",
+  "/api/mutation": "mutation",
+  "/api/action": "action",
+};
+
+/**
+ * The cloud origin's HTTP routes: readiness (`/version`), the CLI's deploy
+ * API, env vars, the log tail, the HTTP function API and `/http/*` (HTTP
+ * actions, same as the site port). Errors are `{code, message}` JSON with
+ * the status of their class. Unknown `/api/*` routes answer 400, never 404:
+ * the CLI retries every 404 six times.
+ *
+ * @example
+ * ```ts
+ * const server = http.createServer(createCloudRouter(context));
+ * ```
+ */
+export function createCloudRouter(context: CloudRouterContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void route(context, req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const coded = isCodedError(error)
+        ? error
+        : new CodedError("InternalServerError", (error as Error)?.stack ?? String(error), 500);
+      writeJson(res, coded.status, { code: coded.code, message: coded.message }, req);
+    });
+  };
+}
+
+async function route(context: CloudRouterContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const pathname = url.pathname;
+  const method = req.method ?? "GET";
+
+  if (pathname.startsWith("/api/") && method === "OPTIONS") return writeCorsPreflight(req, res);
+  if (pathname === "/http" || pathname.startsWith("/http/")) {
+    return writeWebResponse(res, await context.site(toWebRequest(req, "/http")), method);
+  }
+  if (method === "GET" && pathname === "/") return writeText(res, 200, "This Convex deployment is running. See https://docs.convex.dev/.");
+  if (method === "GET" && pathname === "/version") return writeText(res, 200, context.version);
+  if (method === "GET" && pathname === "/instance_name") return writeText(res, 200, "convex-local");
+  if (method === "GET" && pathname === "/instance_version") return writeText(res, 200, context.version);
+  if (method === "GET" && pathname === "/.well-known/jwks.json") {
+    // The keys `ctx.auth.signJwt` signs with, when the engine offers them (beyond the Engine contract).
+    const jwks = (context.engine as Partial<{ jwks(): unknown }>).jwks;
+    if (typeof jwks === "function") return writeJson(res, 200, jwks.call(context.engine), req);
+  }
+  if (!pathname.startsWith("/api/")) return writeText(res, 404, `Not found: ${pathname}`);
+
+  const reply = await apiRoute(context, req, res, pathname, method, url);
+  if (reply) writeJson(res, reply.status, reply.body, req);
+}
+
+async function apiRoute(
+  context: CloudRouterContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  method: string,
+  url: URL,
+): Promise<Reply | null> {
+  const { deploy, hub } = context;
+  const admin = () => requireAdmin(req.headers.authorization, context.adminKey);
+
+  const expectedType = TYPED_FUNCTION_ROUTES[pathname];
+  if (method === "POST" && (pathname === "/api/function" || expectedType)) {
+    const auth = parseAuthorization(req.headers.authorization, context.adminKey);
+    const reply = await runFunctionRequest({
+      engine: context.engine,
+      logs: context.logs,
+      auth,
+      expectedType,
+      body: await readJsonBody(req),
+      udfTypeOf: (componentPath, udfPath) => udfTypeOf(deploy, componentPath, udfPath),
+    });
+    if (expectedType !== "query" && !hub.engineReportsCommits) hub.notifyCommit();
+    return reply;
+  }
+
+  admin();
+  switch (`${method} ${pathname}`) {
+    case "GET /api/check_admin_key":
+    case "POST /api/check_admin_key":
+      return { status: 200, body: { ok: true } };
+    case "GET /api/v1/get_canonical_urls":
+      return { status: 200, body: { convexCloudUrl: context.cloudUrl, convexSiteUrl: context.siteUrl } };
+    case "GET /api/stream_function_logs": {
+      const cursor = Number(url.searchParams.get("cursor") ?? "0");
+      const abort = new AbortController();
+      res.on("close", () => abort.abort());
+      return { status: 200, body: await context.logs.poll(Number.isFinite(cursor) ? cursor : 0, abort.signal) };
+    }
+    case "POST /api/get_config_hashes":
+      await readBody(req);
+      return { status: 200, body: deploy.getConfigHashes() };
+    case "POST /api/deploy2/start_push":
+      return { status: 200, body: await deploy.startPush((await readJsonBody(req)) as StartPushRequest) };
+    case "POST /api/deploy2/evaluate_push":
+      return { status: 200, body: await deploy.evaluatePush((await readJsonBody(req)) as StartPushRequest) };
+    case "POST /api/deploy2/evaluate_schema":
+      await readBody(req);
+      return { status: 200, body: deploy.evaluateSchema() };
+    case "POST /api/deploy2/wait_for_schema":
+      return { status: 200, body: await deploy.waitForSchema((await readJsonBody(req)) as never) };
+    case "POST /api/deploy2/finish_push": {
+      const diff = await deploy.finishPush((await readJsonBody(req)) as never);
+      hub.notifyCommit();
+      return { status: 200, body: diff };
+    }
+    case "POST /api/deploy2/report_push_completed":
+      await readBody(req);
+      return { status: 200, body: null };
+    case "POST /api/update_environment_variables": {
+      const body = (await readJsonBody(req)) as { changes?: unknown };
+      deploy.updateEnvironmentVariables(body.changes);
+      hub.notifyCommit();
+      return { status: 200, body: {} };
+    }
+    default:
+      throw new CodedError("NotImplemented", `convex-local does not implement ${method} ${pathname}.`, 400);
+  }
+}
+
+function udfTypeOf(deploy: DeployService, componentPath: string, udfPath: string): "Query" | "Mutation" | "Action" | undefined {
+  const state = deploy.deployed();
+  const instance = state?.instances.find((i) => i.componentPath === componentPath);
+  if (!state || !instance) return undefined;
+  const [modulePath, name] = udfPath.split(":");
+  return state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find((f) => f.name === name)?.udfType;
+}
+
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin;
+  return origin ? { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" } : {};
+}
+
+function writeCorsPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(204, {
+    ...corsHeaders(req),
+    "access-control-allow-methods": "GET, POST, OPTIONS, PATCH, DELETE, PUT",
+    "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? "*"),
+    "access-control-max-age": "86400",
+  });
+  res.end();
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown, req: IncomingMessage): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", ...corsHeaders(req) });
+  res.end(text);
+}
+
+function writeText(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+  res.end(body);
+}

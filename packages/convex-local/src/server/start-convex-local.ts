@@ -1,0 +1,134 @@
+import { mkdir } from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import type { Engine, EngineOptions } from "../engine/types.ts";
+import { createEngine as createDefaultEngine } from "../engine/create-engine.ts";
+import { DeployService } from "../deploy/deploy-service.ts";
+import { DeployStore } from "../deploy/deploy-store.ts";
+import { resolveAdminKey } from "./resolve-admin-key.ts";
+import { createCloudRouter } from "./create-cloud-router.ts";
+import { FunctionLogStream } from "./function-log-stream.ts";
+import { closeServer, listen } from "./listen.ts";
+import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
+import { createSiteHandler } from "./create-site-handler.ts";
+import { SyncHub } from "./sync-hub.ts";
+import { SystemQueries } from "./system-queries.ts";
+
+/** Reported by `GET /version`. */
+export const CONVEX_LOCAL_VERSION = "convex-local 0.1.0";
+
+export type ConvexLocalOptions = {
+  /** Cloud port (Convex API, CLI, clients). Default 3210; 0 picks a free port. */
+  port?: number;
+  /** Site port (HTTP actions). Default 3211; 0 picks a free port. */
+  sitePort?: number;
+  /** Where all state lives. Default `.convex-local` (relative to the working directory). */
+  dataDir?: string;
+  /** Admin key; by default the persisted one, generated on first start. */
+  adminKey?: string;
+  /** Engine factory; defaults to the convex-test based engine. For embedding and tests. */
+  createEngine?: (options: EngineOptions) => Promise<Engine>;
+};
+
+export type ConvexLocal = {
+  cloudUrl: string;
+  siteUrl: string;
+  adminKey: string;
+  dataDir: string;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts convex-local: binds the cloud and site ports on 127.0.0.1, opens
+ * the data dir, creates the engine, re-deploys the last pushed app and
+ * serves the Convex CLI (self-hosted mode) and clients. `GET /version`
+ * answers 200 once the returned promise has resolved; requests arriving
+ * earlier get 503.
+ *
+ * @example
+ * ```ts
+ * const local = await startConvexLocal({ port: 0, sitePort: 0, dataDir: "/tmp/app-data" });
+ * // CONVEX_SELF_HOSTED_URL=local.cloudUrl CONVEX_SELF_HOSTED_ADMIN_KEY=local.adminKey npx convex dev --once
+ * await local.stop();
+ * ```
+ */
+export async function startConvexLocal(options: ConvexLocalOptions = {}): Promise<ConvexLocal> {
+  const dataDir = path.resolve(options.dataDir ?? ".convex-local");
+  await mkdir(dataDir, { recursive: true });
+  const store = DeployStore.open(dataDir);
+  // Shutdown order: stop accepting requests, then close sockets, the deploy
+  // side, the engine and finally the store.
+  const resources: {
+    servers: http.Server[];
+    logs?: FunctionLogStream;
+    hub?: SyncHub;
+    deploy?: DeployService;
+    engine?: Engine;
+  } = { servers: [] };
+  const cleanup = async () => {
+    resources.logs?.wakeAll();
+    // Upgraded (WebSocket) connections keep a server's close pending until
+    // the hub closes them, so close both concurrently.
+    const serversClosed = Promise.all(resources.servers.map(closeServer));
+    await resources.hub?.close();
+    await serversClosed;
+    await resources.deploy?.close();
+    await resources.engine?.close();
+    store.close();
+  };
+  try {
+    const adminKey = resolveAdminKey(store, options.adminKey);
+    let cloudHandler: http.RequestListener = notReady;
+    let siteHandler: http.RequestListener = notReady;
+    const cloudServer = http.createServer((req, res) => cloudHandler(req, res));
+    const siteServer = http.createServer((req, res) => siteHandler(req, res));
+    resources.servers.push(cloudServer, siteServer);
+    const cloudPort = await listen(cloudServer, options.port ?? 3210);
+    const sitePort = await listen(siteServer, options.sitePort ?? 3211);
+    const cloudUrl = `http://127.0.0.1:${cloudPort}`;
+    const siteUrl = `http://127.0.0.1:${sitePort}`;
+
+    const createEngine = options.createEngine ?? createDefaultEngine;
+    const engine = await createEngine({ dataDir, cloudUrl, siteUrl });
+    resources.engine = engine;
+    const deploy = new DeployService({
+      dataDir,
+      store,
+      engine,
+      systemEnv: { CONVEX_CLOUD_URL: cloudUrl, CONVEX_SITE_URL: siteUrl },
+    });
+    resources.deploy = deploy;
+    await deploy.restore();
+
+    const logs = new FunctionLogStream();
+    const hub = new SyncHub({ engine, systemQueries: new SystemQueries({ deploy, cloudUrl }), adminKey, logs });
+    hub.attach(cloudServer);
+    resources.hub = hub;
+    resources.logs = logs;
+    const site = createSiteHandler(deploy);
+    cloudHandler = createCloudRouter({ adminKey, cloudUrl, siteUrl, deploy, engine, logs, hub, site, version: CONVEX_LOCAL_VERSION });
+    siteHandler = (req, res) => {
+      void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch(() => {
+        if (!res.headersSent) res.writeHead(500).end("Internal error");
+        else res.destroy();
+      });
+    };
+
+    let stopping: Promise<void> | null = null;
+    return {
+      cloudUrl,
+      siteUrl,
+      adminKey,
+      dataDir,
+      stop: () => (stopping ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function notReady(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { "content-type": "application/json" });
+  res.end(JSON.stringify({ code: "NotReady", message: "convex-local is starting." }));
+}
