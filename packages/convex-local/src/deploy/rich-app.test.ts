@@ -78,13 +78,13 @@ describe("an app with a local component, http.ts, crons, auth.config.ts and a No
     expect(tsc.output).toBe("");
   });
 
-  it("answers the site port with the router's texts until HTTP actions run", async () => {
+  it("serves the app's HTTP actions on the site port, with the router's 404 text", async () => {
     const unrouted = await fetch(`${server.siteUrl}/nowhere`);
     expect(unrouted.status).toBe(404);
     expect(await unrouted.text()).toBe("No HttpAction routed for /nowhere");
     const routed = await fetch(`${server.siteUrl}/hello`);
-    expect(routed.status).toBe(501);
-    expect(await routed.text()).toContain("GET /hello");
+    expect(routed.status).toBe(200);
+    expect(await routed.text()).toBe("hello from http.ts");
     const viaCloud = await fetch(`${server.cloudUrl}/http/nowhere`);
     expect(await viaCloud.text()).toBe("No HttpAction routed for /nowhere");
   });

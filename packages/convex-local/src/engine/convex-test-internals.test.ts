@@ -39,6 +39,8 @@ import {
   tableNameFromId,
   validateDocument,
   validatorProbe,
+  wrapSyncSyscall,
+  wrapSyscalls,
   type CommittedTransaction,
   type InternalDocument,
   type ModuleMap,
@@ -60,6 +62,11 @@ const rootFunctions = {
     handler: async (ctx: Ctx, { text }) => await ctx.db.insert("notes", { text }),
   }),
   list: queryGeneric({ args: {}, handler: async (ctx: QCtx) => await ctx.db.query("notes").collect() }),
+  countInComponent: queryGeneric({
+    args: {},
+    handler: async (ctx: QCtx) =>
+      await ctx.runQuery(functionHandle("comp", "fns:count") as FunctionHandle<"query">, {}),
+  }),
   record: mutationGeneric({
     args: { entry: v.string() },
     handler: async (ctx: Ctx, { entry }) => {
@@ -175,7 +182,7 @@ describe("convex-test internals convex-local relies on", () => {
     expect(byComponent["comp"]?.nextDocId).toBe(instance.global.components.comp!.db._nextDocId);
   });
 
-  test("the commit hook reports deletes as null and sees no rolled-back transaction", async () => {
+  test("the commit hook reports deletes as null, previous versions, and no rolled-back transaction", async () => {
     const instance = newInstance();
     const commits: CommittedTransaction[] = [];
     const id = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "x" })) as string;
@@ -190,6 +197,8 @@ describe("convex-test internals convex-local relies on", () => {
       await ctx.db.delete(id as never);
     });
     expect(commits.map((c) => c.components[0]!.documents[0]!.document?.text ?? null)).toEqual(["y", null]);
+    // The versions before each commit (read-set-tracking.ts matches both against index ranges).
+    expect(commits.map((c) => c.components[0]!.documents[0]!.previous?.text ?? null)).toEqual(["x", "y"]);
   });
 
   test("the commit hook reports stored files, whose _storage sha256 is fileDigest of their bytes", async () => {
@@ -400,5 +409,27 @@ describe("convex-test internals convex-local relies on", () => {
         state: { kind: "success" },
       }),
     ]);
+  });
+
+  test("query syscalls: streams are sync, nested component calls are `1.0/runUdf` with the target's address", async () => {
+    // read-set-tracking.ts follows component calls through `1.0/runUdf` and sees table reads in `1.0/queryStream`.
+    const instance = newInstance();
+    const seen: string[] = [];
+    wrapSyncSyscall(instance.global, (original) => (op, json) => {
+      if (op === "1.0/queryStream") seen.push(`sync ${op} ${JSON.stringify((JSON.parse(json) as { query: { source: unknown } }).query.source)}`);
+      return original(op, json);
+    });
+    wrapSyscalls(instance.global, {
+      async: (original) => async (op, json) => {
+        if (op === "1.0/runUdf") seen.push(`async ${op} ${(JSON.parse(json) as { functionHandle?: string }).functionHandle}`);
+        return await original(op, json);
+      },
+    });
+    expect(await instance.t.query(functionHandle("", "fns:countInComponent"), {})).toBe(0);
+    expect(seen).toEqual([
+      "async 1.0/runUdf function://comp;fns:count",
+      'sync 1.0/queryStream {"type":"FullTableScan","tableName":"items","order":null}',
+    ]);
+    expect(scheduledTargetComponent({ functionHandle: "function://comp;fns:count" }, "")).toBe("comp");
   });
 });

@@ -92,7 +92,13 @@ export type ModuleMap = Record<string, () => Promise<unknown>>;
 export type ComponentCommit = {
   componentPath: string;
   /** Document after the commit, or `null` when the transaction deleted it. */
-  documents: { id: string; tableName: string; document: InternalDocument | null }[];
+  documents: {
+    id: string;
+    tableName: string;
+    document: InternalDocument | null;
+    /** The document before the commit, or `null` when the transaction created it (for index-range invalidation). */
+    previous?: InternalDocument | null;
+  }[];
   /** Files whose `_storage` document this transaction created. */
   files: { id: string; blob: Blob }[];
   nextDocId: number;
@@ -282,15 +288,22 @@ export function hookCommits(
       db,
       ids: Object.keys(db._writes.at(-1) ?? {}),
       fileIds: [...(db._pendingFiles.at(-1)?.keys() ?? [])],
+      // `_documents` still holds the committed versions until `original` applies the writes.
+      previous: new Map(Object.keys(db._writes.at(-1) ?? {}).map((id) => [id, db._documents[id] ?? null])),
     }));
     const ts = original.call(this, isNested);
     if (ts === null) fail("TransactionManager.commit(false) returned no commit timestamp");
     const components: ComponentCommit[] = [];
-    for (const { componentPath, db, ids, fileIds } of pending) {
+    for (const { componentPath, db, ids, fileIds, previous } of pending) {
       if (ids.length === 0) continue;
       components.push({
         componentPath,
-        documents: ids.map((id) => ({ id, tableName: tableNameFromId(id) ?? "", document: db._documents[id] ?? null })),
+        documents: ids.map((id) => ({
+          id,
+          tableName: tableNameFromId(id) ?? "",
+          document: db._documents[id] ?? null,
+          previous: previous.get(id) ?? null,
+        })),
         files: fileIds.flatMap((id) => (db._storage[id] === undefined ? [] : [{ id, blob: db._storage[id] }])),
         nextDocId: db._nextDocId,
         lastCreationTime: db._lastCreationTime,
@@ -443,6 +456,21 @@ export function wrapSyscalls(
 ): void {
   if (wrappers.async !== undefined) global.asyncSyscall = wrappers.async(global.asyncSyscall);
   if (wrappers.js !== undefined) global.jsSyscall = wrappers.js(global.jsSyscall);
+}
+
+/**
+ * Intercepts the synchronous syscalls of one instance (`1.0/queryStream`,
+ * `1.0/db/normalizeId`, …), which {@link wrapSyscalls} leaves alone. The
+ * sync layer needs them to see which tables a query streams.
+ *
+ * @example
+ * wrapSyncSyscall(global, (original) => (op, json) => original(op, json));
+ */
+export function wrapSyncSyscall(
+  global: InternalGlobal,
+  wrapper: (original: InternalGlobal["syscall"]) => InternalGlobal["syscall"],
+): void {
+  global.syscall = wrapper(global.syscall);
 }
 
 /** A `_scheduled_functions` job to hand back to convex-test's scheduler. */

@@ -36,8 +36,11 @@ import { loadDeploymentJwtKey } from "./deployment-jwt-key.ts";
 import { openEngineStore } from "./engine-store.ts";
 import { findSchemaViolation } from "./find-schema-violation.ts";
 import { formatRunError, newRequestId } from "./format-run-error.ts";
+import { runHttpAction } from "./http-action.ts";
 import { observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
 import { createProcessEnvironment } from "./process-environment.ts";
+import type { CommitWrite } from "./read-set.ts";
+import { observeReadSets } from "./read-set-tracking.ts";
 import { resolveFunction } from "./resolve-function.ts";
 import { restoreScheduledJobs } from "./restore-scheduled-jobs.ts";
 import { currentRunContext, installConsoleCapture, withRunContext } from "./run-context.ts";
@@ -54,6 +57,8 @@ export type PersistentEngine = Engine & {
   onCommit(listener: (commit: EngineCommit) => void): () => void;
   /** The ts of the last durable commit (ns); after a mutation's `run()` resolves it is at least that mutation's. */
   lastCommitTs(): bigint;
+  /** Like `onCommit`, with every written document id: the sync layer's write sets (`read-set.ts`). */
+  onCommitWrites(listener: (commit: { ts: bigint; writes: CommitWrite[] }) => void): () => void;
 };
 
 type Active = { app: AppDeployment; instance: CapturedInstance; components: Map<string, LoadedComponent> };
@@ -86,6 +91,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   const liveDatabases = new Map<string, InternalDatabase>();
   const instances: CapturedInstance[] = [];
   const listeners = new Set<(commit: EngineCommit) => void>();
+  const writeListeners = new Set<(commit: { ts: bigint; writes: CommitWrite[] }) => void>();
   const fileBytes: FileBytesBySha = new Map();
   let active: Active | null = null;
   let lastCommitTs = store.lastCommitTs();
@@ -137,6 +143,19 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         console.error("A convex-local commit listener threw", error);
       }
     }
+    // Sync layer: write sets with document ids.
+    if (writeListeners.size > 0) {
+      const writes = commit.components.flatMap(({ componentPath, documents }) =>
+        documents.map(({ id, tableName, document, previous }) => ({ componentPath, tableName, id, before: previous, after: document })),
+      );
+      for (const listener of writeListeners) {
+        try {
+          listener({ ts: commit.ts, writes });
+        } catch (error) {
+          console.error("A convex-local commit listener threw", error);
+        }
+      }
+    }
   }
 
   async function fireCron(cron: CronSpec): Promise<void> {
@@ -173,6 +192,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         if (!closed) store.writeScheduledTarget(componentPath, jobId, target);
       },
     });
+    observeReadSets(instance.global);
     if (transactionManager === null) {
       transactionManager = instance.global.transactionManager;
       advanceCommitTs(transactionManager, store.lastCommitTs());
@@ -277,6 +297,37 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
 
     lastCommitTs() {
       return lastCommitTs;
+    },
+
+    onCommitWrites(listener) {
+      writeListeners.add(listener);
+      return () => writeListeners.delete(listener);
+    },
+
+    // HTTP actions (site origin): routing and the handler call live in http-action.ts.
+    async runHttpAction(request, caller, options) {
+      const current = active;
+      if (closed || current === null) {
+        return new Response("This Convex deployment does not have HTTP actions enabled.", { status: 404 });
+      }
+      const accessor = accessorFor(current.instance.t, caller) as TestInstance & {
+        fetch(path: string, init: RequestInit): Promise<unknown>;
+      };
+      const root = current.components.get("");
+      const { context, outcome } = await withRunContext(() =>
+        runHttpAction({ loadHttpModule: () => root?.load("http") ?? null, fetch: (p, i) => accessor.fetch(p, i) }, request, options),
+      );
+      options?.onLogLines?.(context.logLines);
+      if (!outcome.ok) throw outcome.error;
+      // A write of the action's mutations that never became durable must not look like success.
+      const persistError = context.persistError ?? storeFailure;
+      if (persistError !== null) {
+        return Response.json(
+          { code: `[Request ID: ${newRequestId()}] Server Error: convex-local could not write to its store: ${String(persistError)}` },
+          { status: 500 },
+        );
+      }
+      return outcome.value;
     },
   };
 }

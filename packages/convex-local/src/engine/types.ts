@@ -93,7 +93,25 @@ export interface Engine {
   setEnvironmentVariables(variables: Record<string, string>): void;
   /** Stops timers and closes the store. */
   close(): Promise<void>;
+  /**
+   * Serves a request on the site origin with the app's `http.js` router (HTTP
+   * actions), running the handler as `caller`. Optional: engines without it
+   * get the backend's 404 texts from the server.
+   */
+  runHttpAction?(request: Request, caller: Caller, options?: HttpActionOptions): Promise<Response>;
 }
+
+/** Options of `Engine.runHttpAction` beyond the caller. */
+export type HttpActionOptions = {
+  /**
+   * The error from an `Authorization` header that was present but invalid:
+   * the action still runs (as `caller`, normally anonymous) and
+   * `ctx.auth.getUserIdentity()` throws this error, as on the backend.
+   */
+  authError?: Error;
+  /** Receives the `console.*` lines the action logged, once it returned (for the log tail). */
+  onLogLines?(logLines: string[]): void;
+};
 
 /** Options of `createEngine` (in `create-engine.ts`). */
 export type EngineOptions = {

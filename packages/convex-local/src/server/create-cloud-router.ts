@@ -7,7 +7,7 @@ import type { SiteHandler } from "./create-site-handler.ts";
 import type { SyncHub } from "./sync-hub.ts";
 import { CodedError, isCodedError } from "../deploy/coded-error.ts";
 import { parseAuthorization, requireAdmin } from "./admin-auth.ts";
-import { runFunctionRequest } from "./run-function-request.ts";
+import { runFunctionRequest, udfPathFromRunRoute, type FunctionApiRoute } from "./run-function-request.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
 import { readBody, readJsonBody } from "./read-json-body.ts";
 
@@ -25,7 +25,7 @@ export type CloudRouterContext = {
 
 type Reply = { status: number; body: unknown };
 
-const TYPED_FUNCTION_ROUTES: Record<string, RunRequest["expectedType"]> = {
+const TYPED_FUNCTION_ROUTES: Record<string, NonNullable<RunRequest["expectedType"]>> = {
   "/api/query": "query",
   "/api/mutation": "mutation",
   "/api/action": "action",
@@ -93,18 +93,23 @@ async function apiRoute(
   const { deploy, hub } = context;
   const admin = () => requireAdmin(req.headers.authorization, context.adminKey);
 
-  const expectedType = TYPED_FUNCTION_ROUTES[pathname];
-  if (method === "POST" && (pathname === "/api/function" || expectedType)) {
+  const route = functionApiRoute(method, pathname);
+  if (route !== null) {
     const auth = parseAuthorization(req.headers.authorization, context.adminKey);
+    // `GET /api/query?path=…&args=<JSON>&format=…` carries the body in the query string.
+    const body =
+      method === "GET"
+        ? { path: url.searchParams.get("path") ?? undefined, args: parseQueryArgs(url.searchParams.get("args")), format: url.searchParams.get("format") ?? undefined }
+        : await readJsonBody(req);
     const reply = await runFunctionRequest({
       engine: context.engine,
       logs: context.logs,
       auth,
-      expectedType,
-      body: await readJsonBody(req),
+      route,
+      body,
       udfTypeOf: (componentPath, udfPath) => udfTypeOf(deploy, componentPath, udfPath),
     });
-    if (expectedType !== "query" && !hub.engineReportsCommits) hub.notifyCommit();
+    if (!(route.kind === "typed" && route.expectedType === "query") && !hub.engineReportsCommits) hub.notifyCommit();
     return reply;
   }
 
@@ -149,6 +154,25 @@ async function apiRoute(
     }
     default:
       throw new CodedError("NotImplemented", `convex-local does not implement ${method} ${pathname}.`, 400);
+  }
+}
+
+function functionApiRoute(method: string, pathname: string): FunctionApiRoute | null {
+  if (method === "GET" && pathname === "/api/query") return { kind: "typed", expectedType: "query" };
+  if (method !== "POST") return null;
+  if (pathname === "/api/function") return { kind: "function" };
+  const expectedType = TYPED_FUNCTION_ROUTES[pathname];
+  if (expectedType) return { kind: "typed", expectedType };
+  if (pathname.startsWith("/api/run/")) return { kind: "run", udfPath: udfPathFromRunRoute(pathname) };
+  return null;
+}
+
+function parseQueryArgs(args: string | null): unknown {
+  if (args === null) return {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    throw new CodedError("BadJsonBody", "The `args` query parameter is not valid JSON.");
   }
 }
 

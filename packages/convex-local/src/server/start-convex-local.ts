@@ -105,7 +105,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     hub.attach(cloudServer);
     resources.hub = hub;
     resources.logs = logs;
-    const site = createSiteHandler(deploy);
+    const site = createSiteHandler(deploy, { engine, adminKey, logs });
     cloudHandler = createCloudRouter({ adminKey, cloudUrl, siteUrl, deploy, engine, logs, hub, site, version: CONVEX_LOCAL_VERSION });
     siteHandler = (req, res) => {
       void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch(() => {

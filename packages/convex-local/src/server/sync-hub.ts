@@ -1,11 +1,16 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { convexToJson, type Value } from "convex/values";
 import { WebSocketServer } from "ws";
-import type { Caller, Engine } from "../engine/types.ts";
+import type { CommitWrite, ReadSet } from "../engine/read-set.ts";
+import { emptyReadSet } from "../engine/read-set.ts";
+import { trackReads } from "../engine/read-set-tracking.ts";
+import type { AuthProviderConfig, Caller, Engine } from "../engine/types.ts";
 import type { FunctionLogStream } from "./function-log-stream.ts";
 import { canonicalUdfPath } from "./canonical-udf-path.ts";
 import { SyncClock } from "./sync-clock.ts";
+import { SyncMutationLog, type MutationOutcome } from "./sync-mutation-log.ts";
 import { SyncSession } from "./sync-session.ts";
 import { SystemQueries } from "./system-queries.ts";
 import { decodeArgs } from "./value-format.ts";
@@ -15,20 +20,32 @@ export type EncodedResult =
   | { status: "success"; value: unknown; logLines: string[] }
   | { status: "error"; errorMessage: string; errorData?: unknown; logLines: string[] };
 
-/** The optional commit feed of an engine (not part of the `Engine` contract). */
-type CommitSource = { onCommit(listener: () => void): () => void };
+/** The optional commit feeds of an engine (not part of the `Engine` contract; `PersistentEngine` has them). */
+type CommitSources = {
+  onCommit(listener: () => void): () => void;
+  onCommitWrites(listener: (commit: { ts: bigint; writes: CommitWrite[] }) => void): () => void;
+  lastCommitTs(): bigint;
+};
+
+/** A query result plus what the sessions need to keep it fresh. */
+export type QueryRun = {
+  result: EncodedResult;
+  /** What the run read; null when unknown (the query then re-runs after every commit). */
+  readSet: ReadSet | null;
+  /** The pagination journal to send with the result (see `read-set-tracking.ts`). */
+  journal: string | null;
+};
 
 const SYNC_PATH = /^\/api(?:\/[^/]+)?\/sync$/;
-/** Successful WebSocket mutations remembered for replay after a reconnect. */
-const MAX_REMEMBERED_MUTATIONS = 10_000;
+const UDF_TYPE_LETTER = { Query: "Q", Mutation: "M", Action: "A" } as const;
 
 /**
  * The sync protocol endpoint (`/api/<clientVersion>/sync` and `/api/sync`):
- * owns the sockets, the timestamp clock, mutation replay deduplication and
- * the routing of queries to system queries or the engine. `notifyCommit()`
- * is the seam for reactivity: every session re-runs its queries after any
- * write it hears about (socket and HTTP mutations, actions, env changes,
- * pushes).
+ * owns the sockets, the timestamp clock, exactly-once socket mutations and
+ * the routing of queries to system queries or the engine. With the default
+ * engine, each commit's write set goes to every session, which re-runs only
+ * the queries whose read set it touches; `notifyCommit()` re-runs every
+ * query (pushes and env var changes, which can change any result).
  *
  * @example
  * ```ts
@@ -38,26 +55,54 @@ const MAX_REMEMBERED_MUTATIONS = 10_000;
  */
 export class SyncHub {
   readonly adminKey: string;
-  readonly clock = new SyncClock();
+  readonly clock: SyncClock;
   readonly sessions = new Set<SyncSession>();
-  readonly completedMutations = new Map<string, { result: unknown; ts: bigint; logLines: string[] }>();
+  readonly mutationLog = new SyncMutationLog();
   private readonly engine: Engine;
   private readonly systemQueries: SystemQueries;
   private readonly logs: FunctionLogStream;
+  /** Where function log lines of socket calls are echoed (the server's console by default). */
+  private readonly echo: ((line: string) => void) | null;
   /** Whether the engine reports its commits itself (else callers notify after writes). */
   readonly engineReportsCommits: boolean;
+  /** Whether queries get read sets (the engine reports write sets to match them against). */
+  private readonly tracksReads: boolean;
   private readonly unsubscribe: (() => void) | undefined;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
-  constructor(options: { engine: Engine; systemQueries: SystemQueries; adminKey: string; logs: FunctionLogStream }) {
+  constructor(options: {
+    engine: Engine;
+    systemQueries: SystemQueries;
+    adminKey: string;
+    logs: FunctionLogStream;
+    /** Receives `[CONVEX Q(mod:fn)] [LOG] …` lines; null silences them. Default: `console.log`. */
+    echoLogLines?: ((line: string) => void) | null;
+  }) {
     this.engine = options.engine;
     this.systemQueries = options.systemQueries;
     this.adminKey = options.adminKey;
     this.logs = options.logs;
-    // Engines that report commits (scheduled functions, crons, HTTP actions)
-    // keep subscriptions fresh beyond the writes this hub sees itself.
-    const onCommit = (this.engine as Partial<CommitSource>).onCommit;
-    if (typeof onCommit === "function") this.unsubscribe = onCommit.call(this.engine, () => this.notifyCommit());
+    this.echo = options.echoLogLines === undefined ? (line) => console.log(line) : options.echoLogLines;
+    const sources = this.engine as Partial<CommitSources>;
+    this.clock = new SyncClock(typeof sources.lastCommitTs === "function" ? () => sources.lastCommitTs!.call(this.engine) : undefined);
+    if (typeof sources.onCommitWrites === "function") {
+      // Scheduled functions, crons and HTTP actions commit here too, not only socket mutations.
+      // Commit listeners run inside the committing mutation's async context
+      // (convex-test's transaction stores); re-runs must not start in it.
+      const outside = AsyncLocalStorage.snapshot();
+      this.unsubscribe = sources.onCommitWrites.call(this.engine, ({ writes }) => {
+        outside(() => {
+          for (const session of this.sessions) session.invalidateWrites(writes);
+        });
+      });
+      this.tracksReads = true;
+    } else if (typeof sources.onCommit === "function") {
+      const outside = AsyncLocalStorage.snapshot();
+      this.unsubscribe = sources.onCommit.call(this.engine, () => outside(() => this.notifyCommit()));
+      this.tracksReads = false;
+    } else {
+      this.tracksReads = false;
+    }
     this.engineReportsCommits = this.unsubscribe !== undefined;
   }
 
@@ -73,50 +118,70 @@ export class SyncHub {
     });
   }
 
-  /** Something was written: every session re-runs its queries. */
+  /** Something changed that any query may depend on (a push, env vars, an untracked write): re-run every query. */
   notifyCommit(): void {
-    this.clock.advance();
+    if (!this.clock.followsCommits) this.clock.advance();
     for (const session of this.sessions) session.invalidate();
   }
 
-  rememberMutation(key: string, response: { result: unknown; ts: bigint; logLines: string[] }): void {
-    this.completedMutations.set(key, response);
-    if (this.completedMutations.size > MAX_REMEMBERED_MUTATIONS) {
-      const oldest = this.completedMutations.keys().next().value;
-      if (oldest !== undefined) this.completedMutations.delete(oldest);
-    }
+  /** The auth providers of the deployment being served. */
+  authProviders(): AuthProviderConfig[] {
+    return this.engine.current()?.authConfig ?? [];
   }
 
   /** Runs a subscribed query: `_system/*` here (admin only), everything else in the engine. */
-  async runQuery(request: { udfPath: string; args: Record<string, unknown>; componentPath: string; caller: Caller }): Promise<EncodedResult> {
-    if (SystemQueries.isSystemPath(request.udfPath)) {
-      if (request.caller.kind !== "admin") {
+  async runQuery(request: {
+    udfPath: string;
+    args: Record<string, unknown>;
+    componentPath: string;
+    caller: Caller;
+    journal: string | null;
+  }): Promise<QueryRun> {
+    const { journal, ...call } = request;
+    // System results and refusals change only with pushes, env vars or identity, which re-run everything.
+    const fixed = (result: EncodedResult): QueryRun => ({ result, readSet: emptyReadSet(), journal: null });
+    if (SystemQueries.isSystemPath(call.udfPath)) {
+      if (call.caller.kind !== "admin") {
         // The CLI recognises this sentence and prints it without a stack trace.
-        return {
+        return fixed({
           status: "error",
-          errorMessage: `You do not have permission to perform this operation: ${request.udfPath} needs the deployment's admin key (check CONVEX_SELF_HOSTED_ADMIN_KEY).`,
+          errorMessage: `You do not have permission to perform this operation: ${call.udfPath} needs the deployment's admin key (check CONVEX_SELF_HOSTED_ADMIN_KEY).`,
           logLines: [],
-        };
+        });
       }
-      const result = this.systemQueries.run(request.udfPath, request.args, request.componentPath);
-      return result.ok
-        ? { status: "success", value: convexToJson(result.value as Value), logLines: [] }
-        : { status: "error", errorMessage: result.errorMessage, logLines: [] };
+      const result = this.systemQueries.run(call.udfPath, call.args, call.componentPath);
+      return fixed(
+        result.ok
+          ? { status: "success", value: convexToJson(result.value as Value), logLines: [] }
+          : { status: "error", errorMessage: result.errorMessage, logLines: [] },
+      );
     }
-    if (request.componentPath !== "" && request.caller.kind !== "admin") {
-      return { status: "error", errorMessage: "Only admin or system users can call functions on non-root components directly", logLines: [] };
+    if (call.componentPath !== "" && call.caller.kind !== "admin") {
+      return fixed({ status: "error", errorMessage: "Only admin or system users can call functions on non-root components directly", logLines: [] });
     }
     const started = performance.now();
-    const result = await this.engine.run({ ...request, expectedType: "query" });
-    this.logs.record({
-      udfType: "Query",
-      identifier: request.udfPath,
-      componentPath: request.componentPath || null,
-      logLines: result.logLines,
-      error: result.status === "error" ? result.errorMessage : null,
-      executionTimeMs: performance.now() - started,
-    });
-    return encode(result);
+    const run = () => this.engine.run({ ...call, expectedType: "query" });
+    const tracked = this.tracksReads
+      ? await trackReads({ componentPath: call.componentPath, journal }, run)
+      : { value: await run(), readSet: null, journal: null };
+    this.record("Query", call.udfPath, call.componentPath, tracked.value, started);
+    return { result: encode(tracked.value), readSet: tracked.readSet, journal: tracked.journal };
+  }
+
+  /**
+   * Runs a socket Mutation exactly once per `(sessionId, requestId)`: a
+   * re-send after a reconnect gets the first run's result and commit ts.
+   */
+  async runMutation(sessionId: string, message: Record<string, unknown>, caller: Caller): Promise<MutationOutcome> {
+    const execute = async (): Promise<MutationOutcome> => {
+      const result = await this.runFunction("mutation", message, caller);
+      if (result.status === "error") return result;
+      // The engine's commit ts when it reports one (at least this mutation's), else a fresh tick.
+      const ts = this.clock.followsCommits ? this.clock.current() : this.clock.advance();
+      return { status: "success", result: result.value, ts, logLines: result.logLines };
+    };
+    if (sessionId === "") return await execute();
+    return await this.mutationLog.run(`${sessionId}:${String(message.requestId)}`, execute);
   }
 
   /** Runs a socket Mutation or Action message through the engine. */
@@ -135,14 +200,8 @@ export class SyncHub {
     }
     const started = performance.now();
     const result = await this.engine.run({ componentPath, udfPath, args, caller, expectedType: type });
-    this.logs.record({
-      udfType: type === "mutation" ? "Mutation" : "Action",
-      identifier: udfPath,
-      componentPath: componentPath || null,
-      logLines: result.logLines,
-      error: result.status === "error" ? result.errorMessage : null,
-      executionTimeMs: performance.now() - started,
-    });
+    this.record(type === "mutation" ? "Mutation" : "Action", udfPath, componentPath, result, started);
+    if (!this.engineReportsCommits && (type === "mutation" || type === "action")) this.notifyCommit();
     return encode(result);
   }
 
@@ -151,6 +210,27 @@ export class SyncHub {
     this.unsubscribe?.();
     for (const session of [...this.sessions]) session.close();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private record(
+    udfType: "Query" | "Mutation" | "Action",
+    udfPath: string,
+    componentPath: string,
+    result: Awaited<ReturnType<Engine["run"]>>,
+    started: number,
+  ): void {
+    this.logs.record({
+      udfType,
+      identifier: udfPath,
+      componentPath: componentPath || null,
+      logLines: result.logLines,
+      error: result.status === "error" ? result.errorMessage : null,
+      executionTimeMs: performance.now() - started,
+    });
+    if (this.echo !== null) {
+      const prefix = `[CONVEX ${UDF_TYPE_LETTER[udfType]}(${componentPath ? `${componentPath}/` : ""}${udfPath})]`;
+      for (const line of result.logLines) this.echo(`${prefix} ${line}`);
+    }
   }
 }
 

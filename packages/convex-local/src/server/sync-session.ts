@@ -1,18 +1,12 @@
 import type { WebSocket } from "ws";
+import type { CommitWrite } from "../engine/read-set.ts";
 import type { Caller } from "../engine/types.ts";
 import type { SyncHub } from "./sync-hub.ts";
-import { keysEqual } from "./admin-auth.ts";
+import { authenticateMessage } from "./sync-authenticate.ts";
 import { canonicalUdfPath } from "./canonical-udf-path.ts";
-import { encodeTs } from "./sync-clock.ts";
+import { decodeTs, encodeTs } from "./sync-clock.ts";
+import { SyncQuerySet, type SyncQuery } from "./sync-query-set.ts";
 import { decodeArgs } from "./value-format.ts";
-
-type Query = {
-  udfPath: string;
-  rawArgs: unknown;
-  componentPath: string;
-  /** Hash of the last result sent (value or error, plus log lines); undefined before the first. */
-  lastHash?: string;
-};
 
 type Version = { querySet: number; identity: number; ts: bigint };
 
@@ -20,13 +14,24 @@ type ClientMessage = { type?: unknown; [key: string]: unknown };
 
 /** Send a protocol Ping after this long without any outgoing message. */
 const PING_AFTER_MS = 15_000;
+/** WebSocket-level pings keep proxies from idling the connection out and detect dead peers. */
+const SOCKET_PING_EVERY_MS = 5_000;
+/** Drop a client that sent nothing (pongs included) for this long. */
+const DROP_SILENT_AFTER_MS = 120_000;
 
 /**
  * One client socket of the sync protocol (`/api/<version>/sync`): the
  * query-set and identity version state machine, Transitions that form an
- * unbroken version chain, admin/anonymous authentication, and
- * Mutation/Action requests. Queries re-run whenever the hub reports a commit
- * (no read-set tracking yet) and only changed results are sent.
+ * unbroken version chain, authentication (admin key, user JWT, none), and
+ * Mutation/Action requests.
+ *
+ * Messages are handled in arrival order (an Authenticate finishes before
+ * the next message is looked at, so later queries and mutations run under
+ * the new identity). Queries re-run only when a commit's write set overlaps
+ * their read set (or on identity changes and `invalidate()`), and only
+ * changed results are sent. While one of this socket's mutations runs, no
+ * Transition is started: the client must see the MutationResponse before a
+ * Transition whose ts covers the mutation.
  *
  * @example
  * ```ts
@@ -42,14 +47,18 @@ export class SyncSession {
   private receivedQuerySet = 0;
   private receivedIdentity = 0;
   private caller: Caller = { kind: "anonymous" };
-  private readonly queries = new Map<number, Query>();
-  private added = new Set<number>();
-  private removed = new Set<number>();
-  private dirty = false;
+  /** When the user token of `caller` expires (ms), checked before running anything. */
+  private callerExpiresAt: number | null = null;
+  private readonly querySet = new SyncQuerySet();
+  /** Writes committed while a Transition's queries ran (they may postdate what a query read). */
+  private writesDuringRun: CommitWrite[] | null = null;
   private transitionRunning = false;
   private transitionRequested = false;
+  private mutationsInFlight = 0;
+  private inbound: Promise<void> = Promise.resolve();
   private mutations: Promise<void> = Promise.resolve();
   private lastSentAt = Date.now();
+  private lastHeardAt = Date.now();
   private readonly pingTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -57,23 +66,44 @@ export class SyncSession {
     this.socket = socket;
     this.hub = hub;
     hub.sessions.add(this);
-    socket.on("message", (data) => void this.onMessage(String(data)));
+    socket.on("pong", () => (this.lastHeardAt = Date.now()));
+    socket.on("message", (data) => {
+      this.lastHeardAt = Date.now();
+      const text = String(data);
+      this.inbound = this.inbound.then(() => this.onMessage(text)).catch((error: unknown) => this.internalError(error));
+    });
     socket.on("close", () => this.dispose());
     socket.on("error", () => this.dispose());
-    this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastSentAt >= PING_AFTER_MS) this.send({ type: "Ping" });
-    }, PING_AFTER_MS / 3);
+    this.pingTimer = setInterval(() => this.heartbeat(), SOCKET_PING_EVERY_MS);
   }
 
-  /** A commit happened somewhere: re-run this socket's queries. */
+  /** A commit wrote these documents: re-run the queries that read any of them. */
+  invalidateWrites(writes: readonly CommitWrite[]): void {
+    if (writes.length === 0) return;
+    this.writesDuringRun?.push(...writes);
+    if (this.querySet.invalidateWrites(writes)) void this.transition();
+  }
+
+  /** Anything may have changed (a push, env vars): re-run every query. */
   invalidate(): void {
-    if (this.queries.size === 0) return;
-    this.dirty = true;
-    void this.transition();
+    if (this.querySet.invalidateAll()) void this.transition();
   }
 
-  close(): void {
-    this.socket.close();
+  private heartbeat(): void {
+    if (Date.now() - this.lastHeardAt > DROP_SILENT_AFTER_MS) {
+      this.socket.terminate();
+      return this.dispose();
+    }
+    if (Date.now() - this.lastSentAt >= PING_AFTER_MS) this.send({ type: "Ping" });
+    try {
+      this.socket.ping();
+    } catch {
+      // Not open (any more): the close handler cleans up.
+    }
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
     this.dispose();
   }
 
@@ -95,7 +125,14 @@ export class SyncSession {
     this.close();
   }
 
+  /** A bug of ours, not the client's: close with 1011 so the client reconnects. */
+  private internalError(error: unknown): void {
+    console.error("convex-local sync session failed", error);
+    this.close(1011, "InternalServerError");
+  }
+
   private async onMessage(text: string): Promise<void> {
+    if (this.closed) return;
     let message: ClientMessage;
     try {
       message = JSON.parse(text) as ClientMessage;
@@ -104,18 +141,21 @@ export class SyncSession {
     }
     switch (message.type) {
       case "Connect":
-        this.sessionId = String(message.sessionId ?? "");
-        if (typeof message.clientTs === "number") this.clockSkew = message.clientTs - Date.now();
-        return;
+        return this.onConnect(message);
       case "Authenticate":
-        return this.onAuthenticate(message);
+        return await this.onAuthenticate(message);
       case "ModifyQuerySet":
         return this.onModifyQuerySet(message);
-      case "Mutation":
-        this.mutations = this.mutations.then(() => this.onMutation(message));
+      case "Mutation": {
+        // Mutations run one at a time in arrival order, under the identity current at arrival.
+        const caller = this.caller;
+        this.mutationsInFlight += 1;
+        this.mutations = this.mutations.then(() => this.onMutation(message, caller)).catch((error: unknown) => this.internalError(error));
         return;
+      }
       case "Action":
-        return this.onAction(message);
+        void this.onAction(message, this.caller).catch((error: unknown) => this.internalError(error));
+        return;
       case "Event":
         return;
       default:
@@ -123,28 +163,41 @@ export class SyncSession {
     }
   }
 
-  private onAuthenticate(message: ClientMessage): void {
+  private onConnect(message: ClientMessage): void {
+    this.sessionId = String(message.sessionId ?? "");
+    if (typeof message.clientTs === "number") this.clockSkew = message.clientTs - Date.now();
+    const observed = decodeTs(message.maxObservedTimestamp);
+    const latest = this.hub.clock.current();
+    if (observed !== null && observed > latest) {
+      // As the backend does: a client ahead of us would get an inconsistent view.
+      console.error(`Client has observed a timestamp ${observed} ahead of the backend latest known timestamp ${latest}.`);
+      this.close(1011, "InternalServerError");
+    }
+  }
+
+  private async onAuthenticate(message: ClientMessage): Promise<void> {
     if (message.baseVersion !== this.receivedIdentity) {
       return this.fatal(`Base identity version ${String(message.baseVersion)} doesn't match the current version ${this.receivedIdentity}`);
     }
-    const fail = (error: string) => {
-      this.send({ type: "AuthError", error, baseVersion: this.sent.identity, authUpdateAttempted: true });
-      this.close();
-    };
-    if (message.tokenType === "Admin") {
-      if (typeof message.value !== "string" || !keysEqual(message.value, this.hub.adminKey)) {
-        return fail("The provided admin key was invalid for this instance.");
-      }
-      const actingAs = (message.impersonating ?? message.actingAs) as Record<string, unknown> | undefined;
-      this.caller = actingAs ? { kind: "admin", actingAs } : { kind: "admin" };
-    } else if (message.tokenType === "None") {
-      this.caller = { kind: "anonymous" };
-    } else {
-      // The engine contract has no way to verify user JWTs yet.
-      return fail("convex-local cannot verify user tokens yet.");
-    }
+    const outcome = await authenticateMessage(message, { adminKey: this.hub.adminKey, providers: this.hub.authProviders() });
+    if (!outcome.ok) return this.authError(outcome.error, true);
+    this.caller = outcome.caller;
+    this.callerExpiresAt = outcome.expiresAt;
     this.receivedIdentity += 1;
     void this.transition();
+  }
+
+  /** AuthError, then a close without a code (the client refetches its token and reconnects). */
+  private authError(error: string, authUpdateAttempted: boolean): void {
+    this.send({ type: "AuthError", error, baseVersion: this.sent.identity, authUpdateAttempted });
+    this.close();
+  }
+
+  /** Fails the socket when the user token expired; true when the caller may go on. */
+  private checkTokenFresh(): boolean {
+    if (this.callerExpiresAt === null || Date.now() < this.callerExpiresAt) return true;
+    this.authError("Convex token identity expired", false);
+    return false;
   }
 
   private onModifyQuerySet(message: ClientMessage): void {
@@ -157,28 +210,15 @@ export class SyncSession {
       return this.fatal("ModifyQuerySet's newVersion must be greater than its baseVersion.");
     }
     const modifications = Array.isArray(message.modifications) ? (message.modifications as ClientMessage[]) : [];
-    for (const modification of modifications) {
-      const queryId = modification.queryId as number;
-      if (modification.type === "Add") {
-        if (this.queries.has(queryId)) return this.fatal(`Query ${queryId} was added twice.`);
-        this.queries.set(queryId, {
-          udfPath: String(modification.udfPath),
-          rawArgs: modification.args,
-          componentPath: typeof modification.componentPath === "string" ? modification.componentPath : "",
-        });
-        this.added.add(queryId);
-      } else if (modification.type === "Remove") {
-        if (!this.queries.delete(queryId)) return this.fatal(`Query ${queryId} was removed but never added.`);
-        if (!this.added.delete(queryId)) this.removed.add(queryId);
-      }
-    }
+    const error = this.querySet.modify(modifications);
+    if (error !== null) return this.fatal(error);
     this.receivedQuerySet = message.newVersion;
     void this.transition();
   }
 
   /** Builds and sends Transitions one at a time, each starting where the last ended. */
   private async transition(): Promise<void> {
-    if (this.transitionRunning) {
+    if (this.transitionRunning || this.mutationsInFlight > 0 || this.closed) {
       this.transitionRequested = true;
       return;
     }
@@ -186,25 +226,25 @@ export class SyncSession {
     try {
       do {
         this.transitionRequested = false;
+        if (!this.checkTokenFresh()) return;
         const end = { querySet: this.receivedQuerySet, identity: this.receivedIdentity, ts: this.hub.clock.current() };
         const identityChanged = end.identity !== this.sent.identity;
         const caller = this.caller;
-        const modifications: unknown[] = [...this.removed].map((queryId) => ({ type: "QueryRemoved", queryId }));
-        const runAll = identityChanged || this.dirty;
-        const toRun = runAll ? [...this.queries.keys()] : [...this.added];
-        this.removed = new Set();
-        this.added = new Set();
-        this.dirty = false;
+        const { removed, toRun } = this.querySet.takePending(identityChanged);
+        const modifications: unknown[] = removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
+        this.writesDuringRun = [];
         for (const queryId of toRun) {
-          const query = this.queries.get(queryId);
+          const query = this.querySet.queries.get(queryId);
           if (!query) continue;
           const modification = await this.runQuery(queryId, query, caller);
-          const hash = JSON.stringify(modification, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+          const hash = JSON.stringify(modification);
           if (identityChanged || query.lastHash !== hash) {
             query.lastHash = hash;
             modifications.push(modification);
           }
         }
+        if (this.querySet.recheck(toRun, this.writesDuringRun)) this.transitionRequested = true;
+        if (modifications.length === 0 && sameVersion(end, this.sent)) continue;
         const startVersion = this.sent;
         this.sent = end;
         this.send({
@@ -214,62 +254,65 @@ export class SyncSession {
           modifications,
           ...(this.clockSkew !== undefined ? { clientClockSkew: this.clockSkew, serverTs: Date.now() * 1e6 } : {}),
         });
-      } while (this.transitionRequested && !this.closed);
+      } while (this.transitionRequested && !this.closed && this.mutationsInFlight === 0);
     } finally {
       this.transitionRunning = false;
+      this.writesDuringRun = null;
     }
   }
 
-  private async runQuery(queryId: number, query: Query, caller: Caller): Promise<Record<string, unknown>> {
+  private async runQuery(queryId: number, query: SyncQuery, caller: Caller): Promise<Record<string, unknown>> {
     const failed = (errorMessage: string, logLines: string[] = [], errorData?: unknown) => ({
       type: "QueryFailed",
       queryId,
       errorMessage,
       logLines,
-      journal: null,
+      journal: query.journal,
       ...(errorData !== undefined ? { errorData } : {}),
     });
     try {
       const udfPath = canonicalUdfPath(query.udfPath);
       const args = decodeArgs(query.rawArgs);
-      const result = await this.hub.runQuery({ udfPath, args, componentPath: query.componentPath, caller });
-      if (result.status === "error") return failed(result.errorMessage, result.logLines, result.errorData);
-      return { type: "QueryUpdated", queryId, value: result.value, logLines: result.logLines, journal: null };
+      const run = await this.hub.runQuery({ udfPath, args, componentPath: query.componentPath, caller, journal: query.journal });
+      query.readSet = run.readSet;
+      // A failed run keeps the journal it was given, so the page stays pinned once it recovers.
+      if (run.result.status === "error") return failed(run.result.errorMessage, run.result.logLines, run.result.errorData);
+      query.journal = run.journal;
+      return { type: "QueryUpdated", queryId, value: run.result.value, logLines: run.result.logLines, journal: run.journal };
     } catch (error) {
       return failed((error as Error)?.message ?? String(error));
     }
   }
 
-  private async onMutation(message: ClientMessage): Promise<void> {
+  private async onMutation(message: ClientMessage, caller: Caller): Promise<void> {
     const requestId = message.requestId;
-    const key = `${this.sessionId}:${String(requestId)}`;
-    const replay = this.hub.completedMutations.get(key);
-    if (replay) {
-      this.send({ type: "MutationResponse", requestId, success: true, result: replay.result, ts: replay.ts, logLines: replay.logLines });
-      return void this.transition();
+    try {
+      if (!this.checkTokenFresh()) return;
+      const outcome = await this.hub.runMutation(this.sessionId, message, caller);
+      if (outcome.status === "success") {
+        this.send({ type: "MutationResponse", requestId, success: true, result: outcome.result, ts: outcome.ts, logLines: outcome.logLines });
+      } else {
+        this.send({
+          type: "MutationResponse",
+          requestId,
+          success: false,
+          result: outcome.errorMessage,
+          ts: null,
+          logLines: outcome.logLines,
+          ...(outcome.errorData !== undefined ? { errorData: outcome.errorData } : {}),
+        });
+      }
+    } finally {
+      this.mutationsInFlight -= 1;
     }
-    const result = await this.hub.runFunction("mutation", message, this.caller);
-    if (result.status === "success") {
-      const ts = this.hub.clock.advance();
-      this.hub.rememberMutation(key, { result: result.value, ts, logLines: result.logLines });
-      this.send({ type: "MutationResponse", requestId, success: true, result: result.value, ts, logLines: result.logLines });
-      this.hub.notifyCommit();
-    } else {
-      this.send({
-        type: "MutationResponse",
-        requestId,
-        success: false,
-        result: result.errorMessage,
-        ts: null,
-        logLines: result.logLines,
-        ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
-      });
-    }
+    // The Transition that lets the client resolve the mutation (its ts covers the commit).
+    void this.transition();
   }
 
-  private async onAction(message: ClientMessage): Promise<void> {
+  private async onAction(message: ClientMessage, caller: Caller): Promise<void> {
+    if (!this.checkTokenFresh()) return;
     const requestId = message.requestId;
-    const result = await this.hub.runFunction("action", message, this.caller);
+    const result = await this.hub.runFunction("action", message, caller);
     if (result.status === "success") {
       this.send({ type: "ActionResponse", requestId, success: true, result: result.value, logLines: result.logLines });
     } else {
@@ -282,7 +325,10 @@ export class SyncSession {
         ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
       });
     }
-    // Actions may have run mutations inside the engine.
-    this.hub.notifyCommit();
+    void this.transition();
   }
+}
+
+function sameVersion(a: Version, b: Version): boolean {
+  return a.querySet === b.querySet && a.identity === b.identity && a.ts === b.ts;
 }

@@ -1,0 +1,6 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  notes: defineTable({ text: v.string(), owner: v.union(v.string(), v.null()) }),
+});
