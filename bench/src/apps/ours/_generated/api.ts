@@ -1,0 +1,1 @@
+export { api, internal, components } from "../../shared/generated-api.ts";

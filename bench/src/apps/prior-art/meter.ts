@@ -1,0 +1,1 @@
+export { query, mutation } from "../../metering/meter-functions.ts";
