@@ -1,14 +1,14 @@
 // @vitest-environment node
 import { makeFunctionReference } from "convex/server";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
-import { cookies, headers } from "next/headers.js";
-import { notFound, redirect } from "next/navigation.js";
+import { cookies, headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { isFrameworkError } from "../server-core/errors.js";
 import { startTestHttpServer, type TestHttpServer } from "../server-core/test-http-server.js";
 import { convexBetterAuthNextJs } from "./convex-better-auth-nextjs.js";
 
-vi.mock("next/headers.js", () => ({ headers: vi.fn(), cookies: vi.fn() }));
+vi.mock("next/headers", () => ({ headers: vi.fn(), cookies: vi.fn() }));
 // React's cache() only memoizes inside a server-components render. This
 // stand-in memoizes per cache() call, i.e. as if each helpers() instance
 // served one request, so the tests can see what the per-request cache keys on.

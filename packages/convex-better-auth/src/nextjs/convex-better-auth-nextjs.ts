@@ -1,7 +1,7 @@
 import { fetchAction, fetchMutation, fetchQuery, preloadQuery } from "convex/nextjs";
 import type { Preloaded } from "convex/react";
 import type { FunctionReference, FunctionReturnType, OptionalRestArgs } from "convex/server";
-import { unstable_rethrow } from "next/navigation.js";
+import { unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import { createAuthRouteHandlers, type AuthRouteHandlers } from "../server-core/auth-route-handlers.js";
 import { callWithConvexToken, isConvexAuthError } from "../server-core/call-with-convex-token.js";

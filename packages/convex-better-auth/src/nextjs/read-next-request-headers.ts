@@ -1,6 +1,6 @@
-// Fully specified: Next's bundlers alias "next/headers.js", and plain Node
-// ESM (tests, tooling) cannot resolve "next/headers" (next has no exports map).
-import { cookies, headers } from "next/headers.js";
+// Bare specifiers: Next aliases "next/headers" in every bundle it builds (the
+// fully specified ".js" form loads the client build inside route handlers).
+import { cookies, headers } from "next/headers";
 
 /**
  * The current request's headers, with `Cookie` rebuilt from `cookies()`.
