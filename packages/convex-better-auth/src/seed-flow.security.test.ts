@@ -130,12 +130,11 @@ describe("bad input over HTTP", () => {
     expect((await t.fetch("/api/auth/get-session", { headers: { cookie: cookieOf(ok) } })).status).toBe(200);
   });
 
-  // BUG (known gap, reported): nothing bounds the size of user-supplied
-  // fields. Better Auth accepts a 2 MB `name`, and the component's `create`
-  // mutation stores it: 200 here because convex-test does not enforce
-  // Convex's 1 MiB document limit; on a real deployment the insert throws and
-  // sign-up answers 500. Expected: a 4xx (413/400) before any write.
-  test.fails("a 2 MB body gets a 4xx, not a 500, and the deployment keeps serving", async () => {
+  // Regression: nothing bounded the size of user-supplied fields. A 2 MB
+  // `name` was stored (convex-test does not enforce Convex's 1 MiB document
+  // limit; a real deployment answered 500) and rode in every JWT cookie.
+  // registerRoutes now refuses bodies over MAX_AUTH_BODY_BYTES with 413.
+  test("a 2 MB body gets a 4xx, not a 500, and the deployment keeps serving", async () => {
     const t = setup();
     const big = "x".repeat(2 * 1024 * 1024);
     const response = await post(t, "/api/auth/sign-up/email", { name: big, email: "big@example.com", password: "correct horse 1" });

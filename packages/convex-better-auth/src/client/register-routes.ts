@@ -4,6 +4,30 @@ import { restoreForwardedHeaders } from "./forwarded-headers.js";
 import type { CreateAuth } from "./types.js";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * Largest request body the auth routes accept. Better Auth's own bodies are
+ * a few kilobytes; without a bound, a 2 MB `name` was stored and then rode in
+ * every session's JWT cookie.
+ */
+export const MAX_AUTH_BODY_BYTES = 64 * 1024;
+
+function payloadTooLarge(): Response {
+  return Response.json(
+    { code: "PAYLOAD_TOO_LARGE", message: `Request body exceeds ${MAX_AUTH_BODY_BYTES} bytes.` },
+    { status: 413 },
+  );
+}
+
+/** The request with its body read and checked against {@link MAX_AUTH_BODY_BYTES}, or a 413. */
+async function boundRequestBody(request: Request): Promise<Request | Response> {
+  if (request.method === "GET" || request.method === "HEAD" || request.body === null) return request;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_AUTH_BODY_BYTES) return payloadTooLarge();
+  const body = await request.arrayBuffer();
+  if (body.byteLength > MAX_AUTH_BODY_BYTES) return payloadTooLarge();
+  return new Request(request, { body });
+}
 const DEFAULT_BASE_PATH = "/api/auth";
 
 /** CORS for browsers that call the Convex site directly (SPAs without a proxy). */
@@ -48,8 +72,10 @@ function originsOf(auth: AuthLike): string[] {
 
 function register(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, basePath: string, cors: CorsOptions | undefined, origins: () => string[]) {
   const handler = httpActionGeneric(async (ctx, request) => {
+    const bounded = await boundRequestBody(request);
+    if (bounded instanceof Response) return bounded;
     const auth = createAuth(ctx as any);
-    return await auth.handler(restoreForwardedHeaders(request));
+    return await auth.handler(restoreForwardedHeaders(bounded));
   });
   const prefix = `${basePath.replace(/\/$/, "")}/`;
   const discovery = httpActionGeneric(async () => {

@@ -8,6 +8,10 @@ import { CONVEX_JWT_ALG, createConvexJwk, deleteConvexJwks, listJwks, pickSignin
 import type { ResolvedConvexOptions } from "./resolve-options.js";
 import type { ConvexTokenSubject } from "./types.js";
 
+
+/** Longest `name` / `email` copied into the default JWT payload. */
+const MAX_PROFILE_CLAIM_LENGTH = 256;
+
 /**
  * The JWT audience, matching `applicationID` in the Convex auth config.
  *
@@ -101,7 +105,13 @@ async function buildClaims(
   // set mirroring the whole user row broke consumers that expect plain OIDC.
   const userClaims = resolved.definePayload
     ? await resolved.definePayload(subject)
-    : { name: user.name, email: user.email, emailVerified: user.emailVerified };
+    : {
+        // A claim longer than this would make the convex_jwt cookie exceed
+        // what browsers keep (4 KB); the user row stays the source of truth.
+        ...(typeof user.name === "string" && user.name.length <= MAX_PROFILE_CLAIM_LENGTH ? { name: user.name } : {}),
+        ...(typeof user.email === "string" && user.email.length <= MAX_PROFILE_CLAIM_LENGTH ? { email: user.email } : {}),
+        emailVerified: user.emailVerified,
+      };
   const iat = Math.floor(Date.now() / 1000);
   return {
     ...(typeof userClaims === "object" && userClaims !== null ? userClaims : {}),
