@@ -6,6 +6,7 @@ import { cache } from "react";
 import { createAuthRouteHandlers, type AuthRouteHandlers } from "../server-core/auth-route-handlers.js";
 import { callWithConvexToken, isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
+import type { AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 import { readNextRequestHeaders } from "./read-next-request-headers.js";
 
@@ -47,22 +48,7 @@ export type ConvexBetterAuthNextJs = {
     query: Query,
     ...args: OptionalRestArgs<Query>
   ) => Promise<Preloaded<Query>>;
-  /** `fetchQuery` as the signed-in user. */
-  fetchAuthQuery: <Query extends FunctionReference<"query">>(
-    query: Query,
-    ...args: OptionalRestArgs<Query>
-  ) => Promise<FunctionReturnType<Query>>;
-  /** `fetchMutation` as the signed-in user. */
-  fetchAuthMutation: <Mutation extends FunctionReference<"mutation">>(
-    mutation: Mutation,
-    ...args: OptionalRestArgs<Mutation>
-  ) => Promise<FunctionReturnType<Mutation>>;
-  /** `fetchAction` as the signed-in user. */
-  fetchAuthAction: <Action extends FunctionReference<"action">>(
-    action: Action,
-    ...args: OptionalRestArgs<Action>
-  ) => Promise<FunctionReturnType<Action>>;
-};
+} & AuthenticatedConvexCalls;
 
 /**
  * Next.js (App Router) server helpers for Better Auth running in Convex: the

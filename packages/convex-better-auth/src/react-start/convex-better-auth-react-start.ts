@@ -4,6 +4,7 @@ import type { FunctionReference, FunctionReturnType, OptionalRestArgs } from "co
 import { proxyAuthRequest } from "../server-core/proxy-auth-request.js";
 import { callWithConvexToken, isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
+import type { AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 
 /**
@@ -32,22 +33,7 @@ export type ConvexBetterAuthReactStart = {
   getToken: () => Promise<string | undefined>;
   /** Proxies one `{basePath}/*` request to Convex. */
   handler: (request: Request) => Promise<Response>;
-  /** A Convex query as the signed-in user. */
-  fetchAuthQuery: <Query extends FunctionReference<"query">>(
-    query: Query,
-    ...args: OptionalRestArgs<Query>
-  ) => Promise<FunctionReturnType<Query>>;
-  /** A Convex mutation as the signed-in user. */
-  fetchAuthMutation: <Mutation extends FunctionReference<"mutation">>(
-    mutation: Mutation,
-    ...args: OptionalRestArgs<Mutation>
-  ) => Promise<FunctionReturnType<Mutation>>;
-  /** A Convex action as the signed-in user. */
-  fetchAuthAction: <Action extends FunctionReference<"action">>(
-    action: Action,
-    ...args: OptionalRestArgs<Action>
-  ) => Promise<FunctionReturnType<Action>>;
-};
+} & AuthenticatedConvexCalls;
 
 /**
  * TanStack Start server helpers for Better Auth running in Convex: the auth
