@@ -6,18 +6,17 @@
  * data dir every acknowledged sign-up must still have its user and its
  * credential account.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
 import { PACKAGE_DIR, REPO_DIR, ensureBetterAuthBuilt, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
 
-const BIN = path.join(PACKAGE_DIR, "bin/convex-local.js");
 const SEED_APP = path.join(REPO_DIR, "packages/convex-better-auth/src/test-utils/seed-app");
-const READY = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(\S+)$/m;
 const ORIGIN = "http://localhost:3000";
 const TOTAL = 30;
 const KILL_AFTER_ACKS = 8;
@@ -41,10 +40,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   ensureBetterAuthBuilt();
-  if (!existsSync(path.join(PACKAGE_DIR, "dist/cli.js"))) {
-    const build = spawnSync("npm", ["run", "build", "-w", "convex-local"], { cwd: REPO_DIR, encoding: "utf8" });
-    if (!existsSync(path.join(PACKAGE_DIR, "dist/cli.js"))) throw new Error(`Build failed:\n${build.stdout}\n${build.stderr}`);
-  }
+  if (!existsSync(path.join(PACKAGE_DIR, "dist/cli.js"))) buildConvexLocal();
   scratch = await makeScratchDir();
 });
 
@@ -53,32 +49,11 @@ afterAll(async () => {
   await scratch?.cleanup();
 });
 
-async function startChild(dataDir: string): Promise<{ child: ChildProcess; cloudUrl: string; siteUrl: string; adminKey: string }> {
-  const child = spawn(process.execPath, [BIN, "start", "--port", "0", "--site-port", "0", "--data-dir", dataDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`convex-local did not get ready:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = READY.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, cloudUrl: match[1]!, siteUrl: match[2]!, adminKey: match[3]! });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`convex-local exited (${code}):\n${output}`)));
-  });
-}
 
 type Rows = { users: Record<string, unknown>[]; accounts: Record<string, unknown>[] };
 let after: Rows | undefined;
 let acked: string[] = [];
-let restarted: Awaited<ReturnType<typeof startChild>> | undefined;
+let restarted: ConvexLocalProcess | undefined;
 
 describe("kill -9 during a burst of Better Auth sign-ups", () => {
   it("keeps every acknowledged user, with its account, after a restart", async () => {
@@ -91,7 +66,7 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
       JSON.stringify({ name: "kill-nine-auth-app", private: true, type: "module", dependencies: { convex: "1.49.0", "convex-better-auth": "*" } }),
     );
     const dataDir = path.join(scratch.dir, "data");
-    const first = await startChild(dataDir);
+    const first = await startConvexLocalProcess(dataDir, children);
     const env = await fetch(`${first.cloudUrl}/api/update_environment_variables`, {
       method: "POST",
       headers: { authorization: `Convex ${first.adminKey}`, "content-type": "application/json" },
@@ -126,7 +101,7 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     await exited;
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
 
-    const second = await startChild(dataDir);
+    const second = await startConvexLocalProcess(dataDir, children);
     const reader = new ConvexHttpClient(second.cloudUrl, { logger: false });
     after = {
       users: (await reader.query(anyApi.inspect.rows, { model: "user" })) as Rows["users"],
