@@ -28,6 +28,8 @@ export type ConvexAdapterOptions = {
   authFunctions?: AuthFunctions;
 };
 
+// Dates become epoch milliseconds in one place, for data and where values
+// alike (including the arrays of `in`), on their way to the component.
 function toStored(value: unknown): unknown {
   if (value instanceof Date) return value.getTime();
   if (Array.isArray(value)) return value.map(toStored);
@@ -92,8 +94,6 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       // transaction callback runs without rollback, as it does for adapters
       // that declare none.
       transaction: false,
-      customTransformInput: ({ data, fieldAttributes }) =>
-        fieldAttributes.type === "date" && data instanceof Date ? data.getTime() : data,
       customTransformOutput: ({ data, fieldAttributes }) =>
         fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
     },
