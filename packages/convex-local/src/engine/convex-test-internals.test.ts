@@ -18,17 +18,25 @@ import { convexToJson, v, type Value } from "convex/values";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import {
   adoptDatabase,
   assertInternalsShape,
+  clearDatabase,
+  committedDocument,
   createTestInstance,
   databaseSchema,
+  decodePaginationCursor,
+  fieldReader,
   fileDigest,
   functionHandle,
   hookCommits,
+  hookDatabaseQueries,
+  indexKeyFields,
   loadDatabase,
   markScheduledJobFailed,
+  pendingWriteIds,
+  rangeBoundValue,
   rearmScheduledJob,
   redirectComponents,
   runWhenIdle,
@@ -41,7 +49,9 @@ import {
   validatorProbe,
   wrapSyncSyscall,
   wrapSyscalls,
+  type CommittedChange,
   type CommittedTransaction,
+  type DatabaseQueryHooks,
   type InternalDocument,
   type ModuleMap,
 } from "./convex-test-internals.ts";
@@ -431,5 +441,146 @@ describe("convex-test internals convex-local relies on", () => {
       'sync 1.0/queryStream {"type":"FullTableScan","tableName":"items","order":null}',
     ]);
     expect(scheduledTargetComponent({ functionHandle: "function://comp;fns:count" }, "")).toBe("comp");
+  });
+
+  describe("query resolution hooks (index-accelerator.ts)", () => {
+    afterEach(() => hookDatabaseQueries(null));
+    const indexed = defineSchema({
+      notes: defineTable({ text: v.string(), n: v.optional(v.any()) }).index("by_text", ["text"]),
+      log: defineTable({ entry: v.string() }),
+    });
+    type Runner = { run<T>(handler: (ctx: Ctx) => Promise<T>): Promise<T> };
+    const byText = (ctx: Ctx) => ctx.db.query("notes").withIndex("by_text", (q) => q.gte("text", "b"));
+
+    test("resolveQuerySource sees each query with convex-test's full and pending-only answers", async () => {
+      const instance = createTestInstance(indexed, modules(rootFunctions));
+      const t = instance.t as unknown as Runner;
+      await t.run(async (ctx) => {
+        for (const text of ["a", "c", "b"]) await ctx.db.insert("notes", { text });
+      });
+      const seen: unknown[] = [];
+      hookDatabaseQueries({
+        resolveQuerySource(db, query, stock) {
+          const all = stock.all();
+          const pending = stock.pendingOnly();
+          seen.push({
+            source: query.source,
+            all: Array.from(all.sortedDocs, (doc) => doc.text),
+            pending: Array.from(pending.sortedDocs, (doc) => doc.text),
+            sortBy: pending.fieldPathsToSortBy,
+            order: pending.order,
+            limit: pending.limit,
+            written: pendingWriteIds(db, "notes").map((id) => committedDocument(db, id)?.text ?? "new"),
+          });
+          return all;
+        },
+        paginate: (_db, args, stock) => {
+          seen.push({ paginate: args.cursor, pageSize: args.pageSize });
+          return stock();
+        },
+        committed() {},
+        reset() {},
+      });
+      const texts = await t.run(async (ctx) => {
+        const first = await ctx.db.query("notes").withIndex("by_text", (q) => q.gte("text", "b")).first();
+        await ctx.db.patch(first!._id as never, { text: "bb" });
+        await ctx.db.insert("notes", { text: "d" });
+        const page = await byText(ctx).order("desc").take(3);
+        return page.map((doc) => doc.text);
+      });
+      expect(texts).toEqual(["d", "c", "bb"]);
+      expect(seen).toEqual([
+        {
+          source: {
+            type: "IndexRange",
+            indexName: "notes.by_text",
+            range: [{ type: "Gte", fieldPath: "text", value: "b" }],
+            order: null,
+          },
+          all: ["b", "c"],
+          pending: [],
+          sortBy: ["text", "_creationTime", "_id"],
+          order: "asc",
+          limit: 1,
+          written: [],
+        },
+        {
+          source: expect.objectContaining({ order: "desc" }),
+          all: ["d", "c", "bb"],
+          pending: ["d", "bb"],
+          sortBy: ["text", "_creationTime", "_id"],
+          order: "desc",
+          limit: 3,
+          written: ["b", "new"],
+        },
+      ]);
+      seen.length = 0;
+      const page = await t.run(async (ctx) => await byText(ctx).paginate({ cursor: null, numItems: 1 }));
+      expect(seen).toEqual([{ paginate: null, pageSize: 1 }, expect.objectContaining({ all: ["bb", "c", "d"] })]);
+      const cursorKeys = decodePaginationCursor(page.continueCursor);
+      expect(cursorKeys, "a cursor holds the sort key of the page's last document").toEqual([
+        "bb",
+        page.page[0]!._creationTime,
+        page.page[0]!._id,
+      ]);
+    });
+
+    test("committed sees each top-level commit once, with versions before and after; reset sees loads, clears and pushes", async () => {
+      const instance = createTestInstance(indexed, modules(rootFunctions));
+      instance.registerComponent("comp", componentSchema, modules(componentFunctions));
+      const t = instance.t as unknown as Runner;
+      const events: (CommittedChange[] | string)[] = [];
+      const names = new Map([
+        [root(instance), "root"],
+        [instance.global.components.comp!.db, "comp"],
+      ]);
+      const hooks: DatabaseQueryHooks = {
+        resolveQuerySource: (_db, _query, stock) => stock.all(),
+        paginate: (_db, _args, stock) => stock(),
+        committed: (db, changes) => events.push(changes.map((c) => ({ ...c, id: names.get(db)! }))),
+        reset: (db) => events.push(`reset ${names.get(db)}`),
+      };
+      hookDatabaseQueries(hooks);
+      const id = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "x" })) as string;
+      await t.run(async (ctx) => void (await ctx.db.patch(id as never, { text: "y" })));
+      await expect(instance.t.mutation(functionHandle("", "fns:failAfterWrite"), {})).rejects.toThrow("rolled back");
+      await instance.t.mutation(functionHandle("", "fns:addEverywhere"), {});
+      const version = (doc: InternalDocument | null) => doc?.text ?? doc?.n ?? "-";
+      const text = (changes: CommittedChange[] | string) =>
+        typeof changes === "string"
+          ? changes
+          : changes.map((c) => `${c.id} ${c.tableName} ${version(c.before)}→${version(c.after)}`);
+      expect(events.map(text), "no commit for the failed mutation; the nested one is in the top-level commit").toEqual([
+        ["root notes -→x"],
+        [],
+        ["root notes x→y"],
+        [],
+        ["root notes -→root"],
+        ["comp items -→1"],
+      ]);
+      events.length = 0;
+      loadDatabase(root(instance), { documents: [], files: [], nextDocId: 0, lastCreationTime: 0 });
+      clearDatabase(root(instance));
+      const next = createTestInstance(indexed, modules(rootFunctions));
+      adoptDatabase(next.global, "", root(instance));
+      expect(events).toEqual(["reset root", "reset root", "reset root"]);
+    });
+
+    test("index keys, field paths, range values and cursors as convex-test reads them", () => {
+      const db = root(createTestInstance(indexed, modules(rootFunctions)));
+      expect(indexKeyFields(db, "notes", "by_text")).toEqual(["text", "_creationTime", "_id"]);
+      expect(indexKeyFields(db, "notes", "by_creation_time")).toEqual(["_creationTime", "_id"]);
+      expect(indexKeyFields(db, "notes", "by_id")).toEqual(["_id"]);
+      expect(indexKeyFields(db, "notes", "missing")).toBeNull();
+      const doc = { _id: "1notes", _creationTime: 1, o: { x: 1, arr: [{ x: 2 }] }, s: "str", nil: null };
+      expect(fieldReader("o.x")(doc)).toBe(1);
+      expect(fieldReader("o.arr.x")(doc), "arrays are not descended into").toBeUndefined();
+      expect(fieldReader("s.length")(doc)).toBeUndefined();
+      expect(fieldReader("nil.x")(doc)).toBeUndefined();
+      expect(fieldReader("o")({ ...doc, o: Object.create(null) })).toEqual({});
+      expect(rangeBoundValue({ $undefined: null })).toBeUndefined();
+      expect(rangeBoundValue(convexToJson(5n))).toBe(5n);
+      expect(decodePaginationCursor(JSON.stringify([null, JSON.stringify(convexToJson(2n))]))).toEqual([undefined, 2n]);
+    });
   });
 });

@@ -4,7 +4,8 @@
  * convex-test (pinned to exactly 0.0.70) runs the functions, but keeps its
  * database, transaction manager and scheduler in a module-private "global"
  * object that it only exposes through a module-private AsyncLocalStorage.
- * Persistence needs that state, so this module reaches it, and nothing else in
+ * Persistence needs that state, and the sorted indexes (`index-accelerator.ts`)
+ * need its query resolution, so this module reaches them, and nothing else in
  * convex-local may. `convex-test-internals.test.ts` checks each assumption and
  * names the one that broke when convex-test changes.
  */
@@ -12,6 +13,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { convexTest } from "convex-test";
 import type { SchemaDefinition } from "convex/server";
+import { jsonToConvex, type JSONValue, type Value } from "convex/values";
 
 /** A committed document as convex-test holds it (Convex values, not JSON). */
 export type InternalDocument = Record<string, unknown> & { _id: string; _creationTime: number };
@@ -110,6 +112,8 @@ export type CommittedTransaction = { ts: bigint; components: ComponentCommit[] }
 
 const CAPTURED = Symbol("convex-local captured the convex-test global");
 let convexGlobalStorage: AsyncLocalStorage<InternalGlobal> | null = null;
+/** The hooks {@link hookDatabaseQueries} installed, or null (convex-test answers alone). */
+let databaseHooks: DatabaseQueryHooks | null = null;
 
 function looksLikeConvexGlobal(store: unknown): store is InternalGlobal {
   return (
@@ -357,6 +361,8 @@ export function adoptDatabase(global: InternalGlobal, componentPath: string, liv
   const entry = global.components[componentPath];
   if (entry === undefined) throw new Error(`Component "${componentPath}" is not registered on the new instance`);
   liveDb._schema = entry.db._schema;
+  // Its indexes may have been added, removed or redefined.
+  databaseHooks?.reset(liveDb);
   entry.db = liveDb;
 }
 
@@ -404,6 +410,8 @@ export function loadDatabase(db: InternalDatabase, contents: DatabaseContents): 
   for (const { id, blob } of contents.files) db._storage[id] = blob;
   db._nextDocId = nextDocId;
   db._lastCreationTime = Math.max(db._lastCreationTime, contents.lastCreationTime);
+  // The documents changed without a commit: nothing derived from the old ones holds.
+  databaseHooks?.reset(db);
 }
 
 /**
@@ -417,6 +425,7 @@ export function clearDatabase(db: InternalDatabase): void {
   db._documents = {};
   db._tableIds = new Map();
   db._storage = {};
+  databaseHooks?.reset(db);
 }
 
 /**
@@ -640,4 +649,263 @@ export function* tableDocuments(db: InternalDatabase, tableName: string): Iterab
     const document = db._documents[id];
     if (document !== undefined) yield document;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Query resolution, for the sorted indexes of `index-accelerator.ts`.
+// convex-test answers every query source by visiting every document of the
+// table; these hooks let convex-local answer from sorted indexes instead,
+// while convex-test keeps validating ranges, applying filters and limits,
+// paging and counting reads.
+// ---------------------------------------------------------------------------
+
+/** One bound of an index range (`q.eq/gt/gte/lt/lte`) in a serialized query; `value` is Convex JSON. */
+export type InternalRangeExpression = { type: "Eq" | "Gt" | "Gte" | "Lt" | "Lte"; fieldPath: string; value: unknown };
+
+/** The source of a serialized query, as `1.0/queryStream` and `1.0/queryPage` hand it to convex-test. */
+export type InternalQuerySource =
+  | { type: "FullTableScan"; tableName: string; order?: "asc" | "desc" | null }
+  | { type: "IndexRange"; indexName: string; range: InternalRangeExpression[]; order?: "asc" | "desc" | null }
+  | { type: "Search"; indexName: string; [key: string]: unknown };
+
+/** A serialized query: its source plus `.filter()` / `.take()` operators. */
+export type InternalQuery = { source: InternalQuerySource; operators: Record<string, unknown>[] };
+
+/**
+ * What `DatabaseFake._resolveQuerySource` returns: the documents the source
+ * yields, in query order, before the query's filters and limit. convex-test
+ * only reads `sortedDocs.length` and `sortedDocs[i]`, so any array-like works.
+ */
+export type ResolvedQuerySource = {
+  sortedDocs: InternalDocument[];
+  filterFn: (doc: InternalDocument) => boolean;
+  limit: number | null;
+  fieldPathsToSortBy: string[];
+  order: "asc" | "desc";
+};
+
+/** The arguments of `DatabaseFake.paginate` (the `1.0/queryPage` syscall's). */
+export type InternalPaginateArgs = {
+  query: InternalQuery;
+  cursor: string | null;
+  endCursor?: string | null;
+  pageSize: number;
+  maximumRowsRead?: number;
+  maximumBytesRead?: number;
+};
+
+/** A document one top-level commit wrote: its committed version before and after (null: absent). */
+export type CommittedChange = {
+  id: string;
+  tableName: string;
+  before: InternalDocument | null;
+  after: InternalDocument | null;
+};
+
+/** convex-test's own answers for one query, for hooks that answer part of it themselves. */
+export type StockResolution = {
+  /** convex-test's full answer (visits every document of the table). */
+  all(): ResolvedQuerySource;
+  /**
+   * convex-test's answer over the transaction's pending writes only: the
+   * latest pending version of each written document that the source yields,
+   * in query order. Validates the range (and throws) exactly like `all()`.
+   */
+  pendingOnly(): ResolvedQuerySource;
+};
+
+/** What {@link hookDatabaseQueries} calls. Every call is synchronous, inside convex-test. */
+export type DatabaseQueryHooks = {
+  /** Answers `_resolveQuerySource` (streams, pages and counts all go through it). */
+  resolveQuerySource(db: InternalDatabase, query: InternalQuery, stock: StockResolution): ResolvedQuerySource;
+  /** Wraps `paginate`; `stock()` runs convex-test's, which calls `resolveQuerySource` once. */
+  paginate(db: InternalDatabase, args: InternalPaginateArgs, stock: () => unknown): unknown;
+  /** After a top-level commit moved pending writes into the committed documents. */
+  committed(db: InternalDatabase, changes: CommittedChange[]): void;
+  /** The database's documents or schema were replaced without a commit (load, clear, schema push). */
+  reset(db: InternalDatabase): void;
+};
+
+type PatchableDatabase = InternalDatabase & {
+  _resolveQuerySource(query: InternalQuery): ResolvedQuerySource;
+  paginate(args: InternalPaginateArgs): unknown;
+  commit(commitTs?: unknown): unknown;
+};
+
+const patchedPrototypes = new WeakSet<object>();
+
+/** Runs convex-test's `_resolveQuerySource` with the committed documents hidden. */
+function resolvePendingOnly(
+  db: PatchableDatabase,
+  stock: PatchableDatabase["_resolveQuerySource"],
+  query: InternalQuery,
+): ResolvedQuerySource {
+  // `_iterateDocs` visits `_tableIds` plus the ids in `_writes`; with no
+  // table ids it visits exactly the pending writes. Synchronous, so no other
+  // code sees the swap.
+  const saved = db._tableIds;
+  db._tableIds = new Map();
+  try {
+    return stock.call(db, query);
+  } finally {
+    db._tableIds = saved;
+  }
+}
+
+/**
+ * Routes query resolution, pagination and top-level commits of every
+ * convex-test database in the process through `hooks` (null: convex-test's
+ * own code only). The methods live on `DatabaseFake.prototype`, which
+ * convex-test doesn't export; it is reached through a probe instance and
+ * patched once per process.
+ *
+ * @example
+ * hookDatabaseQueries({
+ *   resolveQuerySource: (db, query, stock) => stock.all(),
+ *   paginate: (db, args, stock) => stock(),
+ *   committed() {},
+ *   reset() {},
+ * });
+ */
+export function hookDatabaseQueries(hooks: DatabaseQueryHooks | null): void {
+  databaseHooks = hooks;
+  const proto = Object.getPrototypeOf(createValidationDatabase(null)) as PatchableDatabase;
+  if (patchedPrototypes.has(proto)) return;
+  for (const method of ["_resolveQuerySource", "paginate", "commit"] as const) {
+    if (typeof proto[method] !== "function") fail(`DatabaseFake.prototype.${method}() is missing`);
+  }
+  const stockResolve = proto._resolveQuerySource;
+  const stockPaginate = proto.paginate;
+  const stockCommit = proto.commit;
+  proto._resolveQuerySource = function resolveQuerySource(this: PatchableDatabase, query) {
+    if (databaseHooks === null) return stockResolve.call(this, query);
+    return databaseHooks.resolveQuerySource(this, query, {
+      all: () => stockResolve.call(this, query),
+      pendingOnly: () => resolvePendingOnly(this, stockResolve, query),
+    });
+  };
+  proto.paginate = function paginate(this: PatchableDatabase, args) {
+    if (databaseHooks === null) return stockPaginate.call(this, args);
+    return databaseHooks.paginate(this, args, () => stockPaginate.call(this, args));
+  };
+  proto.commit = function commit(this: PatchableDatabase, commitTs?: unknown) {
+    // Only the outermost commit moves writes into `_documents`; nested ones merge them one level up.
+    const top = databaseHooks !== null && this._writes.length === 1 ? this._writes[0]! : null;
+    const before = top === null ? [] : Object.keys(top).map((id) => [id, this._documents[id] ?? null] as const);
+    const result = stockCommit.call(this, commitTs);
+    if (top !== null && databaseHooks !== null) {
+      const changes = before.map(([id, previous]) => ({
+        id,
+        tableName: tableNameFromId(id) ?? "",
+        before: previous,
+        after: this._documents[id] ?? null,
+      }));
+      try {
+        databaseHooks.committed(this, changes);
+      } catch (error) {
+        // The commit already happened; throwing here would break convex-test's
+        // transaction state. Forgetting derived state keeps answers correct.
+        console.error("A convex-local database commit hook threw", error);
+        databaseHooks.reset(this);
+      }
+    }
+    return result;
+  };
+  patchedPrototypes.add(proto);
+}
+
+/**
+ * The key fields convex-test sorts an index range by (the index's fields,
+ * then `_creationTime`, then `_id`), or null when the schema doesn't declare
+ * the index (convex-test then throws).
+ *
+ * @example
+ * indexKeyFields(db, "messages", "by_author"); // ["author", "_creationTime", "_id"]
+ */
+export function indexKeyFields(db: InternalDatabase, tableName: string, indexName: string): string[] | null {
+  if (indexName === "by_creation_time") return ["_creationTime", "_id"];
+  if (indexName === "by_id") return ["_id"];
+  type IndexSchema = { indexDescriptor: string; fields: string[] };
+  const schema = db._schema as { tables: Map<string, { indexes?: IndexSchema[] }> } | null;
+  const index = schema?.tables.get(tableName)?.indexes?.find((i) => i.indexDescriptor === indexName);
+  return index === undefined ? null : [...index.fields, "_creationTime", "_id"];
+}
+
+/**
+ * Ids of `tableName` written (inserted, changed or deleted) at any nesting
+ * level of the running transaction.
+ *
+ * @example
+ * pendingWriteIds(db, "messages"); // ["000000000000000000010041messages"]
+ */
+export function pendingWriteIds(db: InternalDatabase, tableName: string): string[] {
+  const ids = new Set<string>();
+  for (const level of db._writes) {
+    for (const id of Object.keys(level)) if (tableNameFromId(id) === tableName) ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * The committed version of a document, ignoring the running transaction's writes.
+ *
+ * @example
+ * committedDocument(db, id)?._creationTime;
+ */
+export function committedDocument(db: InternalDatabase, id: string): InternalDocument | null {
+  return db._documents[id] ?? null;
+}
+
+/** convex-test's `isSimpleObject`: only plain objects are descended into by field paths. */
+function isSimpleObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  return prototype === null || prototype === Object.prototype || prototype.constructor?.name === "Object";
+}
+
+/**
+ * Reads a dotted field path the way convex-test's `evaluateFieldPath` does
+ * (a missing field or a non-object on the way gives undefined). convex-test
+ * also replaces unresolved commit timestamps by int64 max; `compareValues`
+ * of `convex/values` already orders them as that value, so comparisons agree.
+ *
+ * @example
+ * fieldReader("profile.name")({ profile: { name: "ann" } }); // "ann"
+ */
+export function fieldReader(fieldPath: string): (doc: InternalDocument) => Value | undefined {
+  const parts = fieldPath.split(".");
+  return (doc) => {
+    let result: unknown = doc;
+    for (const part of parts) {
+      result =
+        result !== undefined && result !== null && typeof result === "object" && isSimpleObject(result)
+          ? (result as Record<string, unknown>)[part]
+          : undefined;
+    }
+    return result as Value | undefined;
+  };
+}
+
+/**
+ * A range bound's value as convex-test evaluates it (`{ $undefined: null }`
+ * is undefined, the rest is Convex JSON).
+ *
+ * @example
+ * rangeBoundValue({ $integer: "AQAAAAAAAAA=" }); // 1n
+ */
+export function rangeBoundValue(json: unknown): Value | undefined {
+  if (typeof json === "object" && json !== null && "$undefined" in json) return undefined;
+  return jsonToConvex(json as JSONValue);
+}
+
+/**
+ * The key values of a `paginate` cursor other than `"_end_cursor"`: one per
+ * cursor field (the sort fields, plus `_id`), undefined for a missing field.
+ *
+ * @example
+ * decodePaginationCursor('["1700000000000","\\"0001messages\\""]'); // [1700000000000, "0001messages"]
+ */
+export function decodePaginationCursor(cursor: string): (Value | undefined)[] {
+  const keys = JSON.parse(cursor) as unknown;
+  if (!Array.isArray(keys)) throw new Error(`Not a convex-test pagination cursor: ${cursor}`);
+  return keys.map((key) => (key === null ? undefined : jsonToConvex(JSON.parse(key as string) as JSONValue)));
 }

@@ -33,10 +33,12 @@ import {
 import { createCronRunner } from "./cron-runner.ts";
 import { loadComponent, type LoadedComponent } from "./deployment-modules.ts";
 import { loadDeploymentJwtKey } from "./deployment-jwt-key.ts";
+import { captureMutationResults, openMutationDedupStore, type MutationRecords } from "./mutation-dedup-store.ts";
 import { openEngineStore } from "./engine-store.ts";
 import { findSchemaViolation } from "./find-schema-violation.ts";
 import { formatRunError, newRequestId } from "./format-run-error.ts";
 import { runHttpAction } from "./http-action.ts";
+import { installIndexAccelerator } from "./index-accelerator.ts";
 import { observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
 import { createProcessEnvironment } from "./process-environment.ts";
 import type { CommitWrite } from "./read-set.ts";
@@ -59,6 +61,8 @@ export type PersistentEngine = Engine & {
   lastCommitTs(): bigint;
   /** Like `onCommit`, with every written document id: the sync layer's write sets (`read-set.ts`). */
   onCommitWrites(listener: (commit: { ts: bigint; writes: CommitWrite[] }) => void): () => void;
+  /** Socket mutations recorded with their commits, for exactly-once replay across restarts. */
+  mutationRecords: MutationRecords;
 };
 
 type Active = { app: AppDeployment; instance: CapturedInstance; components: Map<string, LoadedComponent> };
@@ -84,8 +88,11 @@ function componentDepth(componentPath: string): number {
 export async function createEngine(options: EngineOptions): Promise<PersistentEngine> {
   const store = openEngineStore(options.dataDir);
   const jwtKey = await loadDeploymentJwtKey(store);
+  const mutationRecords = openMutationDedupStore(store.database);
   const environment = createProcessEnvironment(options);
   installConsoleCapture();
+  // convex-test alone answers every index read by scanning the whole table.
+  installIndexAccelerator();
 
   let transactionManager: InternalTransactionManager | null = null;
   const liveDatabases = new Map<string, InternalDatabase>();
@@ -114,7 +121,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         const bytes = typeof metadata?.sha256 === "string" ? fileBytes.get(metadata.sha256) : undefined;
         if (bytes === undefined) return null;
         return { bytes, contentType: typeof metadata?.contentType === "string" ? metadata.contentType : null };
-      });
+      }, mutationRecords.recordCommit(commit.ts));
     } catch (error) {
       storeFailure = error;
       if (context !== null) context.persistError = error;
@@ -177,12 +184,12 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     const components = new Map(loaded.map((component) => [component.deployment.componentPath, component]));
     const root = components.get("");
     if (root === undefined) throw new Error('The deployment has no root component (componentPath "")');
-    const instance = createTestInstance(root.schema, root.modules);
+    const instance = createTestInstance(root.schema, captureMutationResults(root.modules));
     for (const component of [...loaded].sort(
       (a, b) => componentDepth(a.deployment.componentPath) - componentDepth(b.deployment.componentPath),
     )) {
       if (component.deployment.componentPath !== "") {
-        instance.registerComponent(component.deployment.componentPath, component.schema, component.modules);
+        instance.registerComponent(component.deployment.componentPath, component.schema, captureMutationResults(component.modules));
       }
     }
     setDeploymentJwtKey(instance.global, jwtKey);
@@ -303,6 +310,8 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
       writeListeners.add(listener);
       return () => writeListeners.delete(listener);
     },
+
+    mutationRecords,
 
     // HTTP actions (site origin): routing and the handler call live in http-action.ts.
     async runHttpAction(request, caller, options) {

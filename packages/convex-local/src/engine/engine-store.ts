@@ -26,8 +26,13 @@ export type StoredDocument = { componentPath: string; tableName: string; id: str
 
 /** The SQLite-backed store; see the module comment. */
 export type EngineStore = {
-  /** Writes one committed transaction atomically and durably. */
-  writeCommit(commit: CommittedTransaction, fileBytes: FileBytes): void;
+  /**
+   * Writes one committed transaction atomically and durably; `alsoWrite`
+   * runs inside the same SQLite transaction (`mutation-dedup-store.ts`).
+   */
+  writeCommit(commit: CommittedTransaction, fileBytes: FileBytes, alsoWrite?: (() => void) | null): void;
+  /** The connection, for tables kept beside the documents (`mutation-dedup-store.ts`). */
+  readonly database: DatabaseSync;
   readComponent(componentPath: string): DatabaseContents;
   /** Every document of a component, decoded. */
   documents(componentPath: string): Iterable<StoredDocument>;
@@ -148,7 +153,8 @@ export function openEngineStore(dataDir: string): EngineStore {
   }
 
   return {
-    writeCommit(commit, fileBytes) {
+    database: db,
+    writeCommit(commit, fileBytes, alsoWrite) {
       transaction(() => {
         for (const component of commit.components) {
           for (const { id, tableName, document } of component.documents) {
@@ -176,6 +182,7 @@ export function openEngineStore(dataDir: string): EngineStore {
           upsertComponent.run(component.componentPath, component.nextDocId, component.lastCreationTime);
         }
         upsertMeta.run("last_commit_ts", commit.ts.toString());
+        alsoWrite?.();
       });
     },
     readComponent(componentPath) {

@@ -7,7 +7,7 @@ import type { SiteHandler } from "./create-site-handler.ts";
 import type { SyncHub } from "./sync-hub.ts";
 import { CodedError, isCodedError } from "../deploy/coded-error.ts";
 import { parseAuthorization, requireAdmin } from "./admin-auth.ts";
-import { runFunctionRequest, udfPathFromRunRoute, type FunctionApiRoute } from "./run-function-request.ts";
+import { runFunctionRequest, runQueryBatchRequest, udfPathFromRunRoute, type FunctionApiRoute } from "./run-function-request.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
 import { readBody, readJsonBody } from "./read-json-body.ts";
 
@@ -33,8 +33,8 @@ const TYPED_FUNCTION_ROUTES: Record<string, NonNullable<RunRequest["expectedType
 
 /**
  * The cloud origin's HTTP routes: readiness (`/version`), the CLI's deploy
- * API, env vars, the log tail, the HTTP function API and `/http/*` (HTTP
- * actions, same as the site port). Errors are `{code, message}` JSON with
+ * API, env vars, the log tail, the HTTP function API (`/api/query_batch`
+ * included) and `/http/*` (HTTP actions, same as the site port). Errors are `{code, message}` JSON with
  * the status of their class. Unknown `/api/*` routes answer 400, never 404:
  * the CLI retries every 404 six times.
  *
@@ -92,6 +92,12 @@ async function apiRoute(
 ): Promise<Reply | null> {
   const { deploy, hub } = context;
   const admin = () => requireAdmin(req.headers.authorization, context.adminKey);
+
+  if (method === "POST" && pathname === "/api/query_batch") {
+    // Several queries at one snapshot; same auth as /api/query. No client of convex 1.49 sends it.
+    const auth = parseAuthorization(req.headers.authorization, context.adminKey);
+    return await runQueryBatchRequest({ engine: context.engine, logs: context.logs, auth, body: await readJsonBody(req) });
+  }
 
   const route = functionApiRoute(method, pathname);
   if (route !== null) {

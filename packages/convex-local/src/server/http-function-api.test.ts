@@ -152,6 +152,49 @@ describe("ConvexHttpClient against convex-local", () => {
   });
 });
 
+describe("/api/query_batch", () => {
+  // No client of convex 1.49 sends it; the shape is the backend's: {queries:[{path,args,format?}]} → {results:[UdfResponse]}.
+  async function queryBatch(queries: unknown[], token?: string): Promise<Response> {
+    return await fetch(`${setup.server.cloudUrl}/api/query_batch`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ queries }),
+    });
+  }
+
+  it("runs every query as the token's user and reports each failure in its own item", async () => {
+    const response = await queryBatch(
+      [
+        { path: "identity:whoami", args: [{}], format: "convex_encoded_json" },
+        { path: "identity:fail", args: { n: { $integer: "BwAAAAAAAAA=" } }, format: "convex_encoded_json" },
+        { path: "notes:list", args: { limit: { $integer: "AQAAAAAAAAA=" } }, format: "json" },
+        { path: "identity:whoamiMutation", args: {} },
+        { path: "identity:nope", args: {} },
+      ],
+      await userToken(),
+    );
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: Record<string, unknown>[] };
+    expect(results).toHaveLength(5);
+    expect(results[0]).toEqual({ status: "success", value: expect.objectContaining({ subject: "user-1", issuer: setup.idp.url }) });
+    expect(results[1]).toMatchObject({ status: "error", errorData: { reason: "nope", n: { $integer: "BwAAAAAAAAA=" } } });
+    expect(results[2]).toMatchObject({ status: "success", value: expect.any(Array) });
+    expect(results[3]).toMatchObject({ status: "error", errorMessage: expect.stringContaining("defined as Mutation") });
+    expect(results[4]).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find (public )?function for 'identity:nope'/) });
+  });
+
+  it("refuses an invalid token (401) and a malformed item (400) for the whole batch, like /api/query", async () => {
+    const expired = await queryBatch([{ path: "identity:whoami", args: {} }], await userToken({ exp: now() - 60 }));
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toMatchObject({ code: "InvalidAuthHeader" });
+    const anonymous = await queryBatch([{ path: "identity:whoami", args: {} }]);
+    expect(await anonymous.json()).toEqual({ results: [{ status: "success", value: null }] });
+    const malformed = await queryBatch([{ path: "identity:whoami", args: {} }, { path: ":", args: {} }]);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: "BadConvexFunctionIdentifier" });
+  });
+});
+
 describe("convex/nextjs helpers", () => {
   it("preloadQuery and fetchQuery with { token, url }", async () => {
     const url = setup.server.cloudUrl;

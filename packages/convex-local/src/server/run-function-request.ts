@@ -1,11 +1,11 @@
-import type { Engine, RunRequest } from "../engine/types.ts";
+import type { Engine, RunRequest, RunResult } from "../engine/types.ts";
 import type { FunctionLogStream } from "./function-log-stream.ts";
 import type { RequestAuth } from "./admin-auth.ts";
 import { callerFromRequestAuth } from "../auth/caller-from-request-auth.ts";
 import { CodedError } from "../deploy/coded-error.ts";
 import { badAdminKey } from "./admin-auth.ts";
 import { canonicalUdfPath } from "./canonical-udf-path.ts";
-import { decodeArgs, encodeValue, parseFormat } from "./value-format.ts";
+import { decodeArgs, encodeValue, parseFormat, type ValueFormat } from "./value-format.ts";
 
 export type FunctionApiReply = { status: number; body: unknown };
 
@@ -65,20 +65,90 @@ export async function runFunctionRequest(options: {
     error: result.status === "error" ? result.errorMessage : null,
     executionTimeMs: performance.now() - started,
   });
+  return { status: 200, body: udfResponse(result, format) };
+}
+
+/** The backend's `UdfResponse`: the body of `/api/query` etc., and each item of `/api/query_batch`. */
+function udfResponse(result: RunResult, format: ValueFormat): Record<string, unknown> {
   // The backend leaves `logLines` out when there are none.
   const logLines = result.logLines.length > 0 ? { logLines: result.logLines } : {};
-  if (result.status === "success") {
-    return { status: 200, body: { status: "success", value: encodeValue(result.value, format), ...logLines } };
-  }
+  if (result.status === "success") return { status: "success", value: encodeValue(result.value, format), ...logLines };
   return {
-    status: 200,
-    body: {
-      status: "error",
-      errorMessage: result.errorMessage,
-      ...(result.errorData !== undefined ? { errorData: encodeValue(result.errorData, format) } : {}),
-      ...logLines,
-    },
+    status: "error",
+    errorMessage: result.errorMessage,
+    ...(result.errorData !== undefined ? { errorData: encodeValue(result.errorData, format) } : {}),
+    ...logLines,
   };
+}
+
+/**
+ * How many times a query batch runs when commits keep landing while it runs;
+ * the last attempt is answered even if one did.
+ */
+const QUERY_BATCH_ATTEMPTS = 5;
+
+/**
+ * Runs `POST /api/query_batch`: `{"queries": [{path, args, format?}, …]}`
+ * answers HTTP 200 `{"results": [<UdfResponse>, …]}`, each item what
+ * `/api/query` would answer for that query (a query that throws is a
+ * `status: "error"` item; the others still run). Root-component public
+ * queries only, with the same auth as `/api/query` (an invalid token fails
+ * the whole request with 401). A malformed item (path, format, args) fails
+ * the whole request with 400, as on the backend.
+ *
+ * The backend runs every query of a batch at one timestamp. convex-local's
+ * engine runs transactions one at a time and reports its last commit ts, so
+ * the batch is at one snapshot exactly when no commit landed between its
+ * first query and its last; when one did, the batch runs again.
+ *
+ * @example
+ * ```ts
+ * const reply = await runQueryBatchRequest({ engine, logs, auth, body: { queries: [{ path: "messages:list", args: {} }] } });
+ * reply.body; // { results: [{ status: "success", value: [...] }] }
+ * ```
+ */
+export async function runQueryBatchRequest(options: {
+  engine: Engine;
+  logs: FunctionLogStream;
+  auth: RequestAuth;
+  body: unknown;
+}): Promise<FunctionApiReply> {
+  const { engine, logs, auth } = options;
+  const items = (options.body as { queries?: unknown } | null)?.queries;
+  if (!Array.isArray(items)) {
+    throw new CodedError("BadJsonBody", 'The body of /api/query_batch must be {"queries": [{"path", "args", "format"?}, …]}.');
+  }
+  const queries = items.map((item: unknown) => {
+    const { path, args, format } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    return { udfPath: canonicalUdfPath(path), args: decodeArgs(args), format: parseFormat(format) };
+  });
+  const caller = await callerFromRequestAuth(auth, engine.current()?.authConfig ?? []);
+  const lastCommitTs = (engine as Partial<{ lastCommitTs(): bigint }>).lastCommitTs;
+  const snapshot = typeof lastCommitTs === "function" ? () => lastCommitTs.call(engine) : null;
+
+  let runs: { result: RunResult; executionTimeMs: number }[] = [];
+  for (let attempt = 1; ; attempt += 1) {
+    const before = snapshot?.();
+    runs = [];
+    for (const { udfPath, args } of queries) {
+      const started = performance.now();
+      const result = await engine.run({ componentPath: "", udfPath, args, caller, expectedType: "query" });
+      runs.push({ result, executionTimeMs: performance.now() - started });
+    }
+    if (snapshot === null || queries.length < 2 || snapshot() === before || attempt === QUERY_BATCH_ATTEMPTS) break;
+  }
+  // Only the answered attempt goes to the log tail, as if each query ran once.
+  runs.forEach(({ result, executionTimeMs }, i) =>
+    logs.record({
+      udfType: "Query",
+      identifier: queries[i]!.udfPath,
+      componentPath: null,
+      logLines: result.logLines,
+      error: result.status === "error" ? result.errorMessage : null,
+      executionTimeMs,
+    }),
+  );
+  return { status: 200, body: { results: runs.map(({ result }, i) => udfResponse(result, queries[i]!.format)) } };
 }
 
 /**

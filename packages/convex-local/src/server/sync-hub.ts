@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { convexToJson, type Value } from "convex/values";
 import { WebSocketServer } from "ws";
+import { runKeyedMutation, type MutationKey, type MutationRecords } from "../engine/mutation-dedup-store.ts";
 import type { CommitWrite, ReadSet } from "../engine/read-set.ts";
 import { emptyReadSet } from "../engine/read-set.ts";
 import { trackReads } from "../engine/read-set-tracking.ts";
@@ -37,12 +38,20 @@ export type QueryRun = {
 };
 
 const SYNC_PATH = /^\/api(?:\/[^/]+)?\/sync$/;
+/**
+ * Test hook: a socket mutation with this udfPath (`messages:send`) kills the
+ * process with SIGKILL right after its commit is durable, before the
+ * MutationResponse is sent, so a test can crash between the two on purpose.
+ */
+const SIGKILL_AFTER_COMMIT_ENV = "CONVEX_LOCAL_TEST_SIGKILL_AFTER_COMMIT";
 const UDF_TYPE_LETTER = { Query: "Q", Mutation: "M", Action: "A" } as const;
 
 /**
  * The sync protocol endpoint (`/api/<clientVersion>/sync` and `/api/sync`):
- * owns the sockets, the timestamp clock, exactly-once socket mutations and
- * the routing of queries to system queries or the engine. With the default
+ * owns the sockets, the timestamp clock, exactly-once socket mutations
+ * (remembered in memory and, with the default engine, recorded durably with
+ * each commit so they survive a restart) and the routing of queries to
+ * system queries or the engine. With the default
  * engine, each commit's write set goes to every session, which re-runs only
  * the queries whose read set it touches; `notifyCommit()` re-runs every
  * query (pushes and env var changes, which can change any result).
@@ -68,6 +77,9 @@ export class SyncHub {
   /** Whether queries get read sets (the engine reports write sets to match them against). */
   private readonly tracksReads: boolean;
   private readonly unsubscribe: (() => void) | undefined;
+  /** The engine's durable socket-mutation records, when it keeps them (`PersistentEngine` does). */
+  private readonly mutationRecords: MutationRecords | null;
+  private readonly sigkillAfterCommit = process.env[SIGKILL_AFTER_COMMIT_ENV] || null;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   constructor(options: {
@@ -104,6 +116,7 @@ export class SyncHub {
       this.tracksReads = false;
     }
     this.engineReportsCommits = this.unsubscribe !== undefined;
+    this.mutationRecords = (this.engine as Partial<{ mutationRecords: MutationRecords }>).mutationRecords ?? null;
   }
 
   /** Takes over WebSocket upgrades on the sync paths of `server`; other upgrades are refused. */
@@ -170,18 +183,48 @@ export class SyncHub {
 
   /**
    * Runs a socket Mutation exactly once per `(sessionId, requestId)`: a
-   * re-send after a reconnect gets the first run's result and commit ts.
+   * re-send after a reconnect, or after a restart of the server, gets the
+   * first run's result, commit ts and log lines (`replayed` is then true).
    */
-  async runMutation(sessionId: string, message: Record<string, unknown>, caller: Caller): Promise<MutationOutcome> {
-    const execute = async (): Promise<MutationOutcome> => {
-      const result = await this.runFunction("mutation", message, caller);
-      if (result.status === "error") return result;
-      // The engine's commit ts when it reports one (at least this mutation's), else a fresh tick.
-      const ts = this.clock.followsCommits ? this.clock.current() : this.clock.advance();
-      return { status: "success", result: result.value, ts, logLines: result.logLines };
-    };
-    if (sessionId === "") return await execute();
-    return await this.mutationLog.run(`${sessionId}:${String(message.requestId)}`, execute);
+  async runMutation(
+    sessionId: string,
+    message: Record<string, unknown>,
+    caller: Caller,
+  ): Promise<MutationOutcome & { replayed: boolean }> {
+    if (sessionId === "") return { ...(await this.executeMutation(message, caller, null)), replayed: false };
+    const key: MutationKey = { sessionId, requestId: String(message.requestId) };
+    return await this.mutationLog.run(
+      `${sessionId}:${key.requestId}`,
+      () => this.executeMutation(message, caller, key),
+      () => this.mutationRecords?.lookup(key) ?? null,
+    );
+  }
+
+  private async executeMutation(message: Record<string, unknown>, caller: Caller, key: MutationKey | null): Promise<MutationOutcome> {
+    const run = () => this.runFunction("mutation", message, caller);
+    const { value: result, record } =
+      key === null || this.mutationRecords === null ? { value: await run(), record: null } : await runKeyedMutation(key, run);
+    if (result.status === "error") {
+      // Failures are not remembered, also when convex-test committed before failing (its return validator runs after the commit).
+      if (record !== null && key !== null) this.forgetRecord(key);
+      return result;
+    }
+    // The recorded commit ts, so a replay answers the same; else the engine's latest commit ts (at least this
+    // mutation's) when it reports one, else a fresh tick.
+    const ts = record?.ts ?? (this.clock.followsCommits ? this.clock.current() : this.clock.advance());
+    if (this.sigkillAfterCommit !== null && message.udfPath === this.sigkillAfterCommit) {
+      process.kill(process.pid, "SIGKILL");
+      return await new Promise<never>(() => {});
+    }
+    return { status: "success", result: result.value, ts, logLines: result.logLines };
+  }
+
+  private forgetRecord(key: MutationKey): void {
+    try {
+      this.mutationRecords?.forget(key);
+    } catch (error) {
+      console.error("convex-local could not drop the record of a failed socket mutation", error);
+    }
   }
 
   /** Runs a socket Mutation or Action message through the engine. */

@@ -34,4 +34,18 @@ describe("SyncMutationLog", () => {
     expect(await log.run("s:1", failing)).toMatchObject({ status: "error", replayed: false });
     expect(runs).toBe(2);
   });
+
+  it("replays a durable record that `recall` finds (a restart emptied the memory) instead of running again", async () => {
+    const log = new SyncMutationLog();
+    let runs = 0;
+    const execute = async (): Promise<MutationOutcome> => {
+      runs += 1;
+      return { status: "success", result: "second run", ts: 9n, logLines: [] };
+    };
+    const recorded = { result: "id1", ts: 5n, logLines: ["[LOG] 'sending'"] };
+    expect(await log.run("s:2", execute, () => recorded)).toEqual({ status: "success", ...recorded, replayed: true });
+    expect(await log.run("s:2", execute, () => null)).toMatchObject({ result: "id1", replayed: true });
+    expect(await log.run("s:3", execute, () => null)).toMatchObject({ result: "second run", replayed: false });
+    expect(runs).toBe(1);
+  });
 });

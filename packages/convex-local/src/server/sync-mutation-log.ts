@@ -18,29 +18,41 @@ const MAX_REMEMBERED_MUTATIONS = 10_000;
  * socket died mid-mutation) waits for that attempt instead of running again.
  * Failures are not remembered: running a failed mutation again is harmless.
  *
- * The log lives in memory for the life of the server (a client session
- * outlives its sockets, not a server restart; after a restart clients
- * reconnect with a new socket but the same session id, and a mutation whose
- * response they missed during the restart would run again).
+ * The log itself lives in memory; what survives a restart is the engine's
+ * durable record of each socket mutation, written with its commit
+ * (`engine/mutation-dedup-store.ts`), which `run()` consults through
+ * `recall` before running anything.
  *
  * @example
  * ```ts
  * const log = new SyncMutationLog();
- * const outcome = await log.run(`${sessionId}:${requestId}`, () => runMutation());
+ * const outcome = await log.run(`${sessionId}:${requestId}`, () => runMutation(), () => records.lookup(key));
  * ```
  */
 export class SyncMutationLog {
   private readonly completed = new Map<string, CompletedMutation>();
   private readonly inFlight = new Map<string, Promise<MutationOutcome>>();
 
-  /** Runs `execute` unless `key` already succeeded or is running; `replayed` tells which. */
-  async run(key: string, execute: () => Promise<MutationOutcome>): Promise<MutationOutcome & { replayed: boolean }> {
+  /**
+   * Runs `execute` unless `key` already succeeded (here, or in a durable
+   * record `recall` finds) or is running; `replayed` tells which.
+   */
+  async run(
+    key: string,
+    execute: () => Promise<MutationOutcome>,
+    recall?: () => CompletedMutation | null,
+  ): Promise<MutationOutcome & { replayed: boolean }> {
     for (;;) {
       const done = this.completed.get(key);
       if (done !== undefined) return { status: "success", ...done, replayed: true };
       const running = this.inFlight.get(key);
       if (running === undefined) break;
       await running.catch(() => {});
+    }
+    const recalled = recall?.() ?? null;
+    if (recalled !== null) {
+      this.remember(key, recalled);
+      return { status: "success", ...recalled, replayed: true };
     }
     const attempt = execute();
     this.inFlight.set(key, attempt);

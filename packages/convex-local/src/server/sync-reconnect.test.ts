@@ -89,6 +89,27 @@ describe("sync reconnects", () => {
     second.close();
     other.close();
   });
+
+  it("a replayed mutation is followed by a Transition even when nothing changed (regression: the client never resolved it)", async () => {
+    const mutation = { type: "Mutation", requestId: 4, udfPath: "messages:send", args: [{ body: "replayed after a transition", rank: 5 }] };
+    const first = await openSyncSocket(server.cloudUrl, "owed-transition");
+    first.send(mutation);
+    const original = await first.next();
+    first.close();
+
+    // The re-subscription's Transition already covers the commit; the replay changes nothing.
+    const second = await openSyncSocket(server.cloudUrl, "owed-transition", { connectionCount: 1, lastCloseReason: null });
+    second.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }] });
+    const subscribed = await second.next();
+    expect(subscribed).toMatchObject({ type: "Transition" });
+    const version = subscribed.endVersion as { ts: string };
+    expect(wireTs(version.ts)).toBeGreaterThanOrEqual(wireTs(original.ts));
+    second.send(mutation);
+    expect(await second.next()).toEqual(original);
+    // The client resolves a successful mutation only on a Transition after its response.
+    expect(await second.next(2_000)).toMatchObject({ type: "Transition", startVersion: version, endVersion: version, modifications: [] });
+    second.close();
+  });
 });
 
 describe("sync timestamps", () => {

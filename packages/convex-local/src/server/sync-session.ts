@@ -54,6 +54,12 @@ export class SyncSession {
   private writesDuringRun: CommitWrite[] | null = null;
   private transitionRunning = false;
   private transitionRequested = false;
+  /**
+   * A replayed MutationResponse went out: the client resolves the mutation
+   * only on a Transition that follows it, so the next Transition goes out
+   * even when nothing changed (start version = end version).
+   */
+  private transitionOwed = false;
   private mutationsInFlight = 0;
   private inbound: Promise<void> = Promise.resolve();
   private mutations: Promise<void> = Promise.resolve();
@@ -244,7 +250,8 @@ export class SyncSession {
           }
         }
         if (this.querySet.recheck(toRun, this.writesDuringRun)) this.transitionRequested = true;
-        if (modifications.length === 0 && sameVersion(end, this.sent)) continue;
+        if (modifications.length === 0 && sameVersion(end, this.sent) && !this.transitionOwed) continue;
+        this.transitionOwed = false;
         const startVersion = this.sent;
         this.sent = end;
         this.send({
@@ -290,6 +297,7 @@ export class SyncSession {
       if (!this.checkTokenFresh()) return;
       const outcome = await this.hub.runMutation(this.sessionId, message, caller);
       if (outcome.status === "success") {
+        if (outcome.replayed) this.transitionOwed = true;
         this.send({ type: "MutationResponse", requestId, success: true, result: outcome.result, ts: outcome.ts, logLines: outcome.logLines });
       } else {
         this.send({

@@ -25,8 +25,9 @@ export function buildConvexLocal(): void {
 
 /**
  * Spawns `convex-local start` on free ports and resolves once it prints its
- * ready line. The child is pushed onto `children` so the caller can kill
- * whatever is left in `afterAll`.
+ * ready line. `options.env` is added to the child's environment (test hooks
+ * such as `CONVEX_LOCAL_TEST_SIGKILL_AFTER_COMMIT`). The child is pushed onto
+ * `children` so the caller can kill whatever is left in `afterAll`.
  *
  * @example
  * ```ts
@@ -34,9 +35,14 @@ export function buildConvexLocal(): void {
  * child.kill("SIGKILL");
  * ```
  */
-export async function startConvexLocalProcess(dataDir: string, children: ChildProcess[]): Promise<ConvexLocalProcess> {
+export async function startConvexLocalProcess(
+  dataDir: string,
+  children: ChildProcess[],
+  options: { env?: Record<string, string> } = {},
+): Promise<ConvexLocalProcess> {
   const child = spawn(process.execPath, [BIN, "start", "--port", "0", "--site-port", "0", "--data-dir", dataDir], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
   });
   children.push(child);
   let output = "";
