@@ -39,6 +39,7 @@ import { findSchemaViolation } from "./find-schema-violation.ts";
 import { formatRunError, newRequestId } from "./format-run-error.ts";
 import { runHttpAction } from "./http-action.ts";
 import { installIndexAccelerator } from "./index-accelerator.ts";
+import { installAsyncContextGlobal } from "./async-context-global.ts";
 import { observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
 import { createProcessEnvironment } from "./process-environment.ts";
 import type { CommitWrite } from "./read-set.ts";
@@ -93,6 +94,8 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   installConsoleCapture();
   // convex-test alone answers every index read by scanning the whole table.
   installIndexAccelerator();
+  // Concurrent requests share this process; isolate their async context.
+  installAsyncContextGlobal();
 
   let transactionManager: InternalTransactionManager | null = null;
   const liveDatabases = new Map<string, InternalDatabase>();

@@ -37,6 +37,11 @@ export function toWebRequest(req: IncomingMessage, stripPrefix = ""): Request {
 /**
  * Writes a WHATWG `Response` to a Node response, streaming the body.
  *
+ * A handler may answer before reading the request body (a 413 judged from
+ * `Content-Length`). Left unread on a keep-alive socket, that body stalls
+ * the connection: the next request a client sends on it is never parsed.
+ * Such a response therefore closes the connection, as HTTP servers do.
+ *
  * @example
  * ```ts
  * await writeWebResponse(res, new Response("hi"));
@@ -50,6 +55,7 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (res.req !== undefined && !res.req.complete) headers.connection = "close";
   res.writeHead(response.status, response.statusText, headers);
   if (!response.body || method === "HEAD") {
     res.end();
