@@ -44,6 +44,7 @@ export function generateSchemaSource(): string {
       "indexes in src/schema/compound-indexes.ts.",
       `Regenerate with \`${GENERATE_COMMAND}\`.`,
     ],
+    transactionTablesFrom: "../component-api/transaction-tables.js",
   });
 }
 

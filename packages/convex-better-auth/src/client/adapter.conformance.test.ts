@@ -25,9 +25,8 @@ const { execute } = await testAdapter({
     uuidTestSuite(),
     authFlowTestSuite(),
     caseInsensitiveTestSuite(),
-    // Each component call is its own Convex transaction, so a Better Auth
-    // transaction spanning several calls cannot roll back; the suite reports
-    // its one test as skipped for adapters with `transaction: false`.
+    // Better Auth transactions span several component calls; the journal
+    // rolls their writes back when the callback throws.
     transactionsTestSuite(),
   ],
 });

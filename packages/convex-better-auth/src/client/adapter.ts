@@ -1,6 +1,15 @@
+import type { BetterAuthOptions } from "better-auth";
 import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/adapters";
 import { createFunctionHandle, type FunctionReference } from "convex/server";
 import type { Where } from "../component-api/validators.js";
+import { cleanData, cleanWhere } from "./adapter-values.js";
+import {
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
+  newTransaction,
+  runJournaledTransaction,
+  transactionArg,
+  type TransactionState,
+} from "./adapter-transaction.js";
 import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError } from "./query-ctx-writes.js";
 import type { AuthComponentApi, RunCtx } from "./types.js";
 
@@ -26,36 +35,27 @@ export type ConvexAdapterOptions = {
   debugLogs?: DBAdapterDebugLogOption;
   triggers?: Record<string, TableTriggers>;
   authFunctions?: AuthFunctions;
+  /**
+   * Journal the writes of Better Auth transactions so they roll back on an
+   * error or a crash (default true). Needs the component's transaction
+   * tables; a local-install schema without them turns this off.
+   */
+  transactions?: boolean;
+  /** Rollback after this long without a write in an open transaction (default 60 s). */
+  transactionTimeoutMs?: number;
 };
 
-// Dates become epoch milliseconds in one place, for data and where values
-// alike (including the arrays of `in`), on their way to the component.
-function toStored(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime();
-  if (Array.isArray(value)) return value.map(toStored);
-  return value;
-}
-
-function cleanWhere(where: readonly any[] | undefined): Where[] {
-  return (where ?? []).map((clause) => ({
-    field: clause.field,
-    operator: clause.operator ?? "eq",
-    value: toStored(clause.value) as Where["value"],
-    connector: clause.connector ?? "AND",
-    mode: clause.mode ?? "sensitive",
-  }));
-}
-
-function cleanData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, toStored(value)]));
-}
+/** The trigger that mirrors the undo of each kind of write. */
+const UNDO_TRIGGER = { create: "onDelete", update: "onUpdate", delete: "onCreate" } as const;
 
 /**
  * The Better Auth database adapter over the component's functions, built on
  * Better Auth's `createAdapterFactory`. Reads go through `ctx.runQuery`,
  * writes through `ctx.runMutation`; `consumeOne` and `incrementOne` are one
- * mutation each, so they are atomic. Dates are stored as epoch milliseconds
- * and come back as `Date`.
+ * mutation each, so they are atomic. Better Auth transactions (sign-up's
+ * user, account and session, …) span several mutations, so their writes are
+ * journaled and roll back together on an error or a crash. Dates are stored
+ * as epoch milliseconds and come back as `Date`.
  *
  * @example
  * ```ts
@@ -77,9 +77,14 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
     return result;
   }
 
-  const mutate = (reference: FunctionReference<"mutation", "internal">, args: unknown) => ctx.runMutation!(reference, args);
+  const journaled = canWrite && options.transactions !== false;
+  const timeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+  let authOptions: BetterAuthOptions | undefined;
 
-  return createAdapterFactory({
+  // The adapter Better Auth uses, or (with `tx`) the one its transaction
+  // callback gets, whose writes carry the transaction.
+  type AdapterFactory = ReturnType<typeof createAdapterFactory>;
+  const build = (tx?: TransactionState): AdapterFactory => createAdapterFactory({
     config: {
       adapterId: "convex",
       adapterName: "Convex",
@@ -90,10 +95,14 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       supportsDates: true,
       supportsBooleans: true,
       supportsArrays: true,
-      // Each component call is its own transaction; Better Auth's
-      // transaction callback runs without rollback, as it does for adapters
-      // that declare none.
-      transaction: false,
+      transaction:
+        journaled && tx === undefined
+          ? (callback) => {
+              const next = newTransaction(timeoutMs);
+              const trx: ReturnType<AdapterFactory> = build(next)(authOptions!);
+              return runJournaledTransaction(ctx, component, next, () => callback(trx));
+            }
+          : false,
       customTransformOutput: ({ data, fieldAttributes }) =>
         fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
     },
@@ -127,6 +136,23 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
         }
       }
 
+      // A write inside a transaction carries it, plus the trigger that would
+      // mirror its undo.
+      async function mutate(
+        reference: FunctionReference<"mutation", "internal">,
+        args: Record<string, unknown>,
+        model: string,
+        kind: keyof typeof UNDO_TRIGGER,
+      ) {
+        if (!tx) return await ctx.runMutation!(reference, args);
+        const undo = await handles(model, [UNDO_TRIGGER[kind]]);
+        tx.attempted = true;
+        return await ctx.runMutation!(reference, {
+          ...args,
+          transaction: transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]),
+        });
+      }
+
       async function findOneRow(model: string, where: Where[]) {
         return await ctx.runQuery(api.findOne, { model, where });
       }
@@ -134,11 +160,16 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       return {
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
-          return await mutate(api.create, {
-            input: { model, data: cleanData(data) },
-            select: fieldNames(model, select),
-            ...(await handles(model, ["onCreate"])),
-          });
+          return await mutate(
+            api.create,
+            {
+              input: { model, data: cleanData(data) },
+              select: fieldNames(model, select),
+              ...(await handles(model, ["onCreate"])),
+            },
+            model,
+            "create",
+          );
         },
 
         findOne: async ({ model, modelKey, where, select }) => {
@@ -186,10 +217,12 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
             if (isSessionRefresh(logical(model, modelKey), values)) return await findOneRow(model, clauses);
             throw writeInQueryCtxError("update", model);
           }
-          return await mutate(api.updateOne, {
-            input: { model, where: clauses, update: values },
-            ...(await handles(model, ["onUpdate"])),
-          });
+          return await mutate(
+            api.updateOne,
+            { input: { model, where: clauses, update: values }, ...(await handles(model, ["onUpdate"])) },
+            model,
+            "update",
+          );
         },
 
         updateMany: async ({ model, where, update }) => {
@@ -198,11 +231,16 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           let total = 0;
           let cursor: string | null = null;
           for (;;) {
-            const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(api.updateMany, {
-              input: { model, where: cleanWhere(where), update: cleanData(update as Record<string, unknown>) },
-              paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
-              ...triggerHandles,
-            });
+            const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(
+              api.updateMany,
+              {
+                input: { model, where: cleanWhere(where), update: cleanData(update as Record<string, unknown>) },
+                paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
+                ...triggerHandles,
+              },
+              model,
+              "update",
+            );
             total += batch.count;
             if (batch.isDone) return total;
             cursor = batch.continueCursor;
@@ -215,7 +253,12 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
             if (isExpiredRow(logical(model, modelKey), await findOneRow(model, clauses))) return;
             throw writeInQueryCtxError("delete", model);
           }
-          await mutate(api.deleteOne, { input: { model, where: clauses }, ...(await handles(model, ["onDelete"])) });
+          await mutate(
+            api.deleteOne,
+            { input: { model, where: clauses }, ...(await handles(model, ["onDelete"])) },
+            model,
+            "delete",
+          );
         },
 
         deleteMany: async ({ model, modelKey, where }) => {
@@ -227,10 +270,12 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           const triggerHandles = await handles(model, ["onDelete"]);
           let total = 0;
           for (;;) {
-            const batch: { count: number; isDone: boolean } = await mutate(api.deleteMany, {
-              input: { model, where: clauses },
-              ...triggerHandles,
-            });
+            const batch: { count: number; isDone: boolean } = await mutate(
+              api.deleteMany,
+              { input: { model, where: clauses }, ...triggerHandles },
+              model,
+              "delete",
+            );
             total += batch.count;
             if (batch.isDone) return total;
           }
@@ -238,25 +283,37 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
 
         consumeOne: async ({ model, where }) => {
           if (!canWrite) throw writeInQueryCtxError("consume", model);
-          return await mutate(api.consumeOne, {
-            input: { model, where: cleanWhere(where) },
-            ...(await handles(model, ["onDelete"])),
-          });
+          return await mutate(
+            api.consumeOne,
+            { input: { model, where: cleanWhere(where) }, ...(await handles(model, ["onDelete"])) },
+            model,
+            "delete",
+          );
         },
 
         incrementOne: async ({ model, where, increment, set }) => {
           if (!canWrite) throw writeInQueryCtxError("update", model);
-          return await mutate(api.incrementOne, {
-            input: {
-              model,
-              where: cleanWhere(where),
-              increment,
-              set: set ? cleanData(set as Record<string, unknown>) : undefined,
+          return await mutate(
+            api.incrementOne,
+            {
+              input: {
+                model,
+                where: cleanWhere(where),
+                increment,
+                set: set ? cleanData(set as Record<string, unknown>) : undefined,
+              },
+              ...(await handles(model, ["onUpdate"])),
             },
-            ...(await handles(model, ["onUpdate"])),
-          });
+            model,
+            "update",
+          );
         },
       };
     },
   });
+
+  return (betterAuthOptions: BetterAuthOptions) => {
+    authOptions = betterAuthOptions;
+    return build()(betterAuthOptions);
+  };
 }

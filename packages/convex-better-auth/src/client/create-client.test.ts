@@ -61,6 +61,28 @@ describe("triggers run in the same transaction as the write", () => {
     expect(await t.run((ctx) => ctx.db.query("profiles").collect())).toEqual([]);
   });
 
+  test("a rolled-back Better Auth transaction runs the mirroring triggers", async () => {
+    const t = setup();
+    await t.run(async (ctx) => {
+      const adapter = authComponent.adapter(ctx)({});
+      await adapter.create({ model: "user", data: newUser("kept", "Kept"), forceAllowId: true });
+      await expect(
+        adapter.transaction(async (trx) => {
+          await trx.create({ model: "user", data: newUser("u3", "Grace"), forceAllowId: true });
+          await trx.update({ model: "user", where: [{ field: "id", value: "kept" }], update: { name: "Kept 2" } });
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+    });
+    const state = await t.run(async (ctx) => ({
+      profiles: await ctx.db.query("profiles").collect(),
+      audit: await ctx.db.query("audit").collect(),
+    }));
+    // onDelete removed Grace's profile; onUpdate renamed Kept back.
+    expect(state.profiles.map((p) => p.name)).toEqual(["Kept"]);
+    expect(state.audit.map((a) => a.event)).toEqual(["rename Kept -> Kept 2", "rename Kept 2 -> Kept"]);
+  });
+
   test("a throwing trigger rolls the write back", async () => {
     const t = setup();
     await expect(

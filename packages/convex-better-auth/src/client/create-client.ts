@@ -7,6 +7,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
+import { TRANSACTION_TABLE } from "../component-api/transaction-tables.js";
 import { convexAdapter, type AuthFunctions, type TableTriggers } from "./adapter.js";
 import { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
 import type { AuthComponentApi, CreateAuth, GenericCtx, RunCtx } from "./types.js";
@@ -24,6 +25,12 @@ export type ClientConfig<DataModel extends GenericDataModel = GenericDataModel> 
   triggers?: Record<string, TableTriggers>;
   /** Where `triggersApi()` is exported, usually `internal.auth`. */
   authFunctions?: AuthFunctions;
+  /**
+   * An open Better Auth transaction (sign-up, OAuth user creation, token
+   * verification) with no write for this long is rolled back, so a crash
+   * mid-way leaves nothing half-written. Default 60 000 ms.
+   */
+  transactionTimeoutMs?: number;
   /** @internal phantom for the app's data model */
   _dataModel?: DataModel;
 };
@@ -59,6 +66,9 @@ export function createClient<DataModel extends GenericDataModel = any>(
   config: ClientConfig<DataModel> = {},
 ) {
   const api = component.adapter;
+  // A local-install schema without the transaction tables cannot journal.
+  const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;
+  const transactions = localTables === undefined || TRANSACTION_TABLE in localTables;
 
   async function safeGetAuthUser(ctx: GenericCtx<DataModel>) {
     const claims = await sessionClaims(ctx as GenericCtx<any>);
@@ -86,6 +96,8 @@ export function createClient<DataModel extends GenericDataModel = any>(
         debugLogs: config.verbose ?? false,
         triggers: config.triggers,
         authFunctions: config.authFunctions,
+        transactions,
+        transactionTimeoutMs: config.transactionTimeoutMs,
       }),
 
     /**

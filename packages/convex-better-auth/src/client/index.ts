@@ -10,6 +10,7 @@
  */
 export { createClient, type AuthClient, type ClientConfig } from "./create-client.js";
 export { createApi } from "./create-api.js";
+export { transactionTables } from "../component-api/transaction-tables.js";
 export { convexAdapter, type AuthFunctions, type ConvexAdapterOptions, type TableTriggers } from "./adapter.js";
 export { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
 export { FORWARDED_HOST_HEADER, FORWARDED_PROTO_HEADER } from "./forwarded-headers.js";

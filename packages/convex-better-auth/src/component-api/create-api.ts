@@ -12,6 +12,8 @@ import { findFirst, readRows, selectFields } from "./read-rows.js";
 import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
+import { createTransactionApi } from "./transaction-api.js";
+import { vTransaction } from "./transaction-journal.js";
 
 /** Rows a bulk write or a count handles per call; the client loops over pages. */
 export const BATCH_SIZE = 1000;
@@ -22,6 +24,7 @@ const vHandles = {
   onCreateHandle: v.optional(v.string()),
   onUpdateHandle: v.optional(v.string()),
   onDeleteHandle: v.optional(v.string()),
+  transaction: v.optional(vTransaction),
 };
 
 function checkWhere(table: TableInfo, where: readonly Where[] | undefined): readonly Where[] {
@@ -49,7 +52,11 @@ function checkWhere(table: TableInfo, where: readonly Where[] | undefined): read
  * that must be unique besides `id`; pass Better Auth options instead and they
  * are read from `getAuthTables`.
  */
-export type CreateApiOptions = { uniqueFields: Readonly<Record<string, readonly string[]>> };
+export type CreateApiOptions = {
+  uniqueFields: Readonly<Record<string, readonly string[]>>;
+  /** The module that exports these functions (default `"adapter"`); the transaction expiry job runs from it. */
+  module?: string;
+};
 
 /**
  * Builds the component functions behind the Better Auth adapter for a
@@ -78,6 +85,8 @@ export function createComponentApi(
   let cached: SchemaInfo | undefined;
   // Described lazily: module load stays cheap when Convex analyzes the bundle.
   const info = () => (cached ??= describeSchema(schema, options.uniqueFields));
+  const transactions = createTransactionApi(schema.tables, info, options.module ?? "adapter");
+  const journal = transactions.journal;
 
   /** The session row by Better Auth id, unless it has expired (revoked ones are gone). */
   async function liveSession(db: GenericDatabaseReader<GenericDataModel>, sessionId: string) {
@@ -90,12 +99,14 @@ export function createComponentApi(
   }
 
   return {
+    ...transactions.functions,
+
     create: mutationGeneric({
       args: { input: v.object({ model: v.string(), data: v.any() }), select: v.optional(v.array(v.string())), ...vHandles },
       returns: vDoc,
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.input.model);
-        const doc = await insertRow(ctx, table, args.input.data ?? {}, args);
+        const doc = await insertRow(ctx, table, args.input.data ?? {}, args, await journal(ctx, args.transaction));
         return selectFields(doc, args.select);
       },
     }),
@@ -159,7 +170,7 @@ export function createComponentApi(
         const where = checkWhere(table, args.input.where);
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
-        return row ? await patchRow(ctx, table, row, args.input.update ?? {}, args) : null;
+        return row ? await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)) : null;
       },
     }),
 
@@ -176,7 +187,8 @@ export function createComponentApi(
           cursor: args.paginationOpts?.cursor ?? null,
           numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
         });
-        for (const row of page.rows) await patchRow(ctx, table, row, args.input.update ?? {}, args);
+        const log = page.rows.length > 0 ? await journal(ctx, args.transaction) : undefined;
+        for (const row of page.rows) await patchRow(ctx, table, row, args.input.update ?? {}, args, log);
         return { count: page.rows.length, isDone: page.isDone, continueCursor: page.continueCursor };
       },
     }),
@@ -189,7 +201,7 @@ export function createComponentApi(
         const where = checkWhere(table, args.input.where);
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
-        if (row) await deleteRow(ctx, table, row, args);
+        if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
         return row;
       },
     }),
@@ -209,7 +221,8 @@ export function createComponentApi(
           cursor: null,
           numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
         });
-        for (const row of page.rows) await deleteRow(ctx, table, row, args);
+        const log = page.rows.length > 0 ? await journal(ctx, args.transaction) : undefined;
+        for (const row of page.rows) await deleteRow(ctx, table, row, args, log);
         return { count: page.rows.length, isDone: page.isDone, continueCursor: "" };
       },
     }),
@@ -222,7 +235,7 @@ export function createComponentApi(
         // concurrent consumer, so exactly one caller gets the row.
         const table = requireTable(info(), args.input.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
-        if (row) await deleteRow(ctx, table, row, args);
+        if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
         return row;
       },
     }),
@@ -247,7 +260,7 @@ export function createComponentApi(
           const current = row[field];
           update[field] = (typeof current === "number" ? current : 0) + delta;
         }
-        return await patchRow(ctx, table, row, update, args);
+        return await patchRow(ctx, table, row, update, args, await journal(ctx, args.transaction));
       },
     }),
 

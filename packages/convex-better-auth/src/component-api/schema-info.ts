@@ -1,5 +1,6 @@
 import type { GenericSchema, SchemaDefinition } from "convex/server";
 import { convexBetterAuthError } from "../shared/errors.js";
+import { isTransactionTable } from "./transaction-tables.js";
 
 /** One index of a table, without Convex's implicit trailing `_creationTime`. */
 export type IndexInfo = { name: string; fields: string[] };
@@ -39,6 +40,8 @@ export function describeSchema(
 ): SchemaInfo {
   const info: SchemaInfo = new Map();
   for (const [name, table] of Object.entries(schema.tables as Record<string, TableDefinitionLike>)) {
+    // Transaction bookkeeping is not a Better Auth model; adapter calls must not reach it.
+    if (isTransactionTable(name)) continue;
     const listIndexes = table[" indexes"];
     if (typeof listIndexes !== "function") {
       throw new Error(

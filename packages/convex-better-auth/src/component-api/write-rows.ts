@@ -3,6 +3,7 @@ import { validate } from "convex-helpers/validators";
 import type { Validator } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import type { TableInfo } from "./schema-info.js";
+import type { Journal } from "./transaction-journal.js";
 import { requireFields } from "./schema-info.js";
 
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
@@ -82,7 +83,13 @@ function stripUndefined(values: Record<string, unknown>): Record<string, unknown
 }
 
 /** Inserts a row after the coded checks, runs the onCreate trigger, and returns the stored row. */
-export async function insertRow(ctx: Ctx, table: TableInfo, data: Record<string, unknown>, handles: TriggerHandles) {
+export async function insertRow(
+  ctx: Ctx,
+  table: TableInfo,
+  data: Record<string, unknown>,
+  handles: TriggerHandles,
+  journal?: Journal,
+) {
   const values = stripUndefined(data);
   if (typeof values.id !== "string" || values.id.length === 0) {
     throw convexBetterAuthError("INVALID_ARGUMENT", `"${table.name}.id" must be a non-empty string.`, {
@@ -93,6 +100,7 @@ export async function insertRow(ctx: Ctx, table: TableInfo, data: Record<string,
   checkValues(table, values, true);
   await checkUnique(ctx.db, table, values);
   const _id = await ctx.db.insert(table.name, values as never);
+  await journal?.inserted(table.name, _id);
   let doc = (await ctx.db.get(_id)) as Row;
   if (handles.onCreateHandle) {
     await ctx.runMutation(handles.onCreateHandle as FunctionHandle<"mutation">, { model: table.name, doc });
@@ -108,11 +116,13 @@ export async function patchRow(
   row: Row,
   update: Record<string, unknown>,
   handles: TriggerHandles,
+  journal?: Journal,
 ): Promise<Row> {
   const values = stripUndefined(update);
   checkValues(table, values, false);
   await checkUnique(ctx.db, table, values, row._id);
   await ctx.db.patch(row._id as never, values as never);
+  await journal?.patched(table.name, row, values);
   let doc = (await ctx.db.get(row._id as never)) as Row;
   if (handles.onUpdateHandle) {
     await ctx.runMutation(handles.onUpdateHandle as FunctionHandle<"mutation">, {
@@ -126,9 +136,16 @@ export async function patchRow(
 }
 
 /** Deletes one row, running the onDelete trigger first so it still sees the row. */
-export async function deleteRow(ctx: Ctx, table: TableInfo, row: Row, handles: TriggerHandles): Promise<void> {
+export async function deleteRow(
+  ctx: Ctx,
+  table: TableInfo,
+  row: Row,
+  handles: TriggerHandles,
+  journal?: Journal,
+): Promise<void> {
   if (handles.onDeleteHandle) {
     await ctx.runMutation(handles.onDeleteHandle as FunctionHandle<"mutation">, { model: table.name, doc: row });
   }
   await ctx.db.delete(row._id as never);
+  await journal?.deleted(table.name, row);
 }

@@ -16,4 +16,7 @@ export const {
   incrementOne,
   getSession,
   getAuthUser,
+  commitTransaction,
+  rollbackTransaction,
+  expireTransaction,
 } = createComponentApi(schema, { uniqueFields });

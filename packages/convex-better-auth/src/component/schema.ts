@@ -9,6 +9,7 @@
  */
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
+import { transactionTables } from "../component-api/transaction-tables.js";
 
 export const tables = {
   user: defineTable({
@@ -246,4 +247,4 @@ export const uniqueFields = {
   rateLimit: ["id", "key"],
 } as const;
 
-export default defineSchema(tables);
+export default defineSchema({ ...tables, ...transactionTables });

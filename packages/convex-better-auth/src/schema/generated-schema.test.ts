@@ -11,6 +11,7 @@ import {
 import schema, { tables, uniqueFields } from "../component/schema.ts";
 import { schemaAuthOptions } from "./auth-options.ts";
 import { COMPOUND_INDEXES } from "./compound-indexes.ts";
+import { transactionTables } from "../component-api/transaction-tables.ts";
 
 const authTables = getAuthTables(schemaAuthOptions);
 const committed = tables as unknown as Record<string, (typeof tables)["user"]>;
@@ -103,7 +104,9 @@ describe("committed src/component/schema.ts", () => {
     expect(uniqueFields.session).toEqual(["id", "token"]);
   });
 
-  it("default export is the schema of `tables`", () => {
-    expect(Object.keys(schema.tables).sort()).toEqual(Object.keys(committed).sort());
+  it("default export is the schema of `tables` plus the transaction bookkeeping tables", () => {
+    expect(Object.keys(schema.tables).sort()).toEqual(
+      [...Object.keys(committed), ...Object.keys(transactionTables)].sort(),
+    );
   });
 });

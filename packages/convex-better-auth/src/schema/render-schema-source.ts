@@ -8,6 +8,11 @@ import { type SchemaSpec, uniqueFieldsFromSpec } from "./table-spec.ts";
 export type RenderSchemaOptions = {
   /** Lines of the leading doc comment (say it is generated, and by what). */
   header: string[];
+  /**
+   * Where to import `transactionTables` from, to spread them into the
+   * default schema (atomic Better Auth transactions). Omitted: not included.
+   */
+  transactionTablesFrom?: string;
 };
 
 /**
@@ -24,7 +29,7 @@ export type RenderSchemaOptions = {
  * fs.writeFileSync("src/component/schema.ts", source);
  * ```
  */
-export function renderSchemaSource(spec: SchemaSpec, { header }: RenderSchemaOptions): string {
+export function renderSchemaSource(spec: SchemaSpec, { header, transactionTablesFrom }: RenderSchemaOptions): string {
   const tables = Object.entries(spec).map(([name, table]) => {
     const fields = Object.entries(table.fields).map(
       ([field, fieldSpec]) => `    ${key(field)}: ${validatorSource(fieldValidator(fieldSpec))},`,
@@ -43,6 +48,7 @@ export function renderSchemaSource(spec: SchemaSpec, { header }: RenderSchemaOpt
     " */",
     'import { defineSchema, defineTable } from "convex/server";',
     'import { v } from "convex/values";',
+    ...(transactionTablesFrom ? [`import { transactionTables } from ${str(transactionTablesFrom)};`] : []),
     "",
     "export const tables = {",
     ...tables,
@@ -53,7 +59,9 @@ export function renderSchemaSource(spec: SchemaSpec, { header }: RenderSchemaOpt
     ...unique,
     "} as const;",
     "",
-    "export default defineSchema(tables);",
+    transactionTablesFrom
+      ? "export default defineSchema({ ...tables, ...transactionTables });"
+      : "export default defineSchema(tables);",
     "",
   ].join("\n");
 }

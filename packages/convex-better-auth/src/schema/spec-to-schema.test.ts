@@ -1,7 +1,7 @@
 import { getAuthTables } from "better-auth/db";
 import type { TableDefinition } from "convex/server";
 import { describe, expect, it } from "vitest";
-import committedSchema, { uniqueFields } from "../component/schema.ts";
+import { tables as committedTables, uniqueFields } from "../component/schema.ts";
 import { schemaAuthOptions } from "./auth-options.ts";
 import { COMPOUND_INDEXES } from "./compound-indexes.ts";
 import { specToSchema } from "./spec-to-schema.ts";
@@ -21,9 +21,9 @@ describe("specToSchema", () => {
   const built = specToSchema(spec);
 
   it("builds the same tables, fields, validators and indexes as the generated module", () => {
-    const committedTables = committedSchema.tables as unknown as Record<string, TableDefinition>;
-    expect(shape(built.schema.tables)).toEqual(shape(committedTables));
-    expect(Object.keys(built.schema.tables)).toEqual(Object.keys(committedTables));
+    const committed = committedTables as unknown as Record<string, TableDefinition>;
+    expect(shape(built.schema.tables)).toEqual(shape(committed));
+    expect(Object.keys(built.schema.tables)).toEqual(Object.keys(committed));
   });
 
   it("returns the same unique fields as the generated module", () => {

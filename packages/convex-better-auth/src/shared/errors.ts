@@ -22,6 +22,8 @@ export const CONVEX_BETTER_AUTH_ERROR_CODES = {
   WRITE_IN_QUERY_CTX: "WRITE_IN_QUERY_CTX",
   /** A helper got a different kind of Convex ctx than it needs (e.g. a query ctx where an action ctx is required). */
   WRONG_CTX: "WRONG_CTX",
+  /** A Better Auth transaction outlived its timeout (or was already finished) and was rolled back. */
+  TRANSACTION_EXPIRED: "TRANSACTION_EXPIRED",
 } as const;
 
 /** One of {@link CONVEX_BETTER_AUTH_ERROR_CODES}. */

@@ -1,8 +1,9 @@
 import type { BetterAuthOptions } from "better-auth";
 import { getAuthTables } from "better-auth/db";
 import { convexTest } from "convex-test";
-import { anyApi, type GenericSchema, type SchemaDefinition } from "convex/server";
+import { anyApi, defineSchema, type GenericSchema, type SchemaDefinition } from "convex/server";
 import { createComponentApi } from "../component-api/create-api.js";
+import { transactionTables } from "../component-api/transaction-tables.js";
 import { betterAuthTablesToSpec, COMPOUND_INDEXES, specToSchema, uniqueFieldsFromSpec } from "../schema/index.js";
 
 import type { AuthComponentApi, RunCtx } from "../client/types.js";
@@ -22,12 +23,16 @@ export function createAdapterHarness() {
   function build(options: BetterAuthOptions) {
     const spec = betterAuthTablesToSpec(getAuthTables(options), COMPOUND_INDEXES);
     const built = specToSchema(spec);
-    const api = createComponentApi(built.schema, { uniqueFields: uniqueFieldsFromSpec(spec) });
+    const schema: SchemaDefinition<GenericSchema, boolean> = defineSchema({
+      ...(built.schema.tables as Record<string, any>),
+      ...transactionTables,
+    });
+    const api = createComponentApi(schema, { uniqueFields: uniqueFieldsFromSpec(spec) });
     const modules = {
       "/harness/_generated/api.js": async () => ({}),
       "/harness/adapter.js": async () => api,
     };
-    return { schema: built.schema, t: convexTest(built.schema, modules) };
+    return { schema, t: convexTest(schema, modules) };
   }
 
   async function dump(): Promise<Record<string, Record<string, unknown>[]>> {

@@ -14,7 +14,12 @@ type Where = {
   mode?: "sensitive" | "insensitive";
 };
 type PaginationOpts = { cursor: string | null; numItems: number };
-type Handles = { onCreateHandle?: string; onUpdateHandle?: string; onDeleteHandle?: string };
+type Handles = {
+  onCreateHandle?: string;
+  onUpdateHandle?: string;
+  onDeleteHandle?: string;
+  transaction?: { id: string; timeoutMs: number; undoHandle?: string };
+};
 type Batch = { count: number; isDone: boolean; continueCursor: string };
 
 /**
@@ -73,5 +78,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
     >;
     getSession: FunctionReference<"query", "internal", { sessionId: string }, any | null, Name>;
     getAuthUser: FunctionReference<"query", "internal", { sessionId: string; userId?: string }, any | null, Name>;
+    commitTransaction: FunctionReference<"mutation", "internal", { id: string }, { isDone: boolean }, Name>;
+    rollbackTransaction: FunctionReference<"mutation", "internal", { id: string }, { isDone: boolean }, Name>;
   };
 };

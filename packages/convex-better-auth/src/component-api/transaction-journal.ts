@@ -1,0 +1,150 @@
+import {
+  makeFunctionReference,
+  type FunctionHandle,
+  type GenericDataModel,
+  type GenericMutationCtx,
+} from "convex/server";
+import { convexToJson, v, type Infer, type Value } from "convex/values";
+import { convexBetterAuthError } from "../shared/errors.js";
+import { TRANSACTION_TABLE, UNDO_TABLE, type vUndoEntry } from "./transaction-tables.js";
+
+type Ctx = GenericMutationCtx<GenericDataModel>;
+type Row = Record<string, unknown> & { _id: string; _creationTime: number };
+
+/** One write's undo. */
+export type UndoEntry = Infer<typeof vUndoEntry>;
+
+/** Undo entries kept inline in the transaction row before spilling to the undo table. */
+export const INLINE_UNDO_ENTRIES = 32;
+
+/** Bytes of inline undo before spilling: far below Convex's 1 MiB document limit. */
+export const INLINE_UNDO_BYTES = 256 * 1024;
+
+/** The transaction a write belongs to. */
+export const vTransaction = v.object({
+  id: v.string(),
+  timeoutMs: v.number(),
+  /** The trigger that mirrors this write's undo (onDelete for a create, …). */
+  undoHandle: v.optional(v.string()),
+});
+
+/** See {@link vTransaction}. */
+export type TransactionArg = Infer<typeof vTransaction>;
+
+/** Records the undo of each write a component function makes inside a transaction. */
+export type Journal = {
+  inserted(table: string, docId: string): Promise<void>;
+  patched(table: string, row: Row, values: Record<string, unknown>): Promise<void>;
+  deleted(table: string, row: Row): Promise<void>;
+};
+
+/** A row of the transaction table. */
+export type TransactionRow = {
+  _id: any;
+  txnId: string;
+  state: "open" | "committed" | "rolledBack";
+  nextSeq: number;
+  lastWriteAt: number;
+  timeoutMs: number;
+  expiryJob?: string;
+  undo: UndoEntry[];
+  undoBytes: number;
+  spilled: boolean;
+};
+
+/** Where the transaction's expiry job runs: `<module>:expireTransaction`. */
+export function expiryReference(module: string) {
+  return makeFunctionReference<"mutation", { id: string }>(`${module}:expireTransaction`);
+}
+
+/**
+ * The transaction's row: null before its first write and after it finished;
+ * `rolledBack` for a while after the expiry job undid it, so its caller's
+ * late writes and commit fail instead of starting afresh.
+ */
+export async function transactionRow(ctx: Ctx, id: string): Promise<TransactionRow | null> {
+  return (await ctx.db
+    .query(TRANSACTION_TABLE)
+    .withIndex("txnId", (q: any) => q.eq("txnId", id))
+    .unique()) as TransactionRow | null;
+}
+
+/** The coded error for a write or commit of a transaction the expiry job rolled back. */
+export function expired(id: string) {
+  return convexBetterAuthError(
+    "TRANSACTION_EXPIRED",
+    "The Better Auth transaction went longer than its timeout without a write and was rolled back. " +
+      "Retry the request.",
+    { transactionId: id },
+  );
+}
+
+const sizeOf = (entry: UndoEntry) => JSON.stringify(convexToJson(entry as Value)).length;
+
+/**
+ * Checks, before a write, that its transaction is still open, and returns the
+ * journal that records the write's undo in the same Convex mutation. The
+ * transaction row (and its expiry job) is created by the first write that
+ * changes something, so reads and no-op writes cost nothing.
+ *
+ * The expiry job is what makes a transaction atomic across a crash: if the
+ * caller (an HTTP action) dies before it commits, the job undoes every
+ * journaled write once no write has come for `timeoutMs`.
+ */
+export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string): Promise<Journal> {
+  let row = await transactionRow(ctx, tx.id);
+  if (row !== null && row.state !== "open") throw expired(tx.id);
+
+  async function record(fields: Omit<UndoEntry, "triggerHandle">) {
+    const entry: UndoEntry = { ...fields, ...(tx.undoHandle ? { triggerHandle: tx.undoHandle } : {}) };
+    const bytes = sizeOf(entry);
+    const now = Date.now();
+    if (row === null) {
+      const created = {
+        txnId: tx.id,
+        state: "open" as const,
+        nextSeq: 0,
+        lastWriteAt: now,
+        timeoutMs: tx.timeoutMs,
+        undo: [] as UndoEntry[],
+        undoBytes: 0,
+        spilled: false,
+      };
+      const expiryJob = await ctx.scheduler.runAfter(tx.timeoutMs, expiryReference(module), { id: tx.id });
+      const _id = await ctx.db.insert(TRANSACTION_TABLE, { ...created, expiryJob } as never);
+      row = { _id, ...created, expiryJob };
+    }
+    const seq = row.nextSeq;
+    const inline =
+      !row.spilled && row.undo.length < INLINE_UNDO_ENTRIES && row.undoBytes + bytes <= INLINE_UNDO_BYTES;
+    const next: Partial<TransactionRow> = inline
+      ? { undo: [...row.undo, entry], undoBytes: row.undoBytes + bytes }
+      : { spilled: true };
+    if (!inline) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq, ...entry } as never);
+    Object.assign(next, { nextSeq: seq + 1, lastWriteAt: now });
+    await ctx.db.patch(row._id, next as never);
+    row = { ...row, ...next };
+  }
+
+  return {
+    inserted: (table, docId) => record({ table, kind: "insert", docId }),
+    patched: (table, old, values) => {
+      const before: Record<string, unknown> = {};
+      const absent: string[] = [];
+      for (const field of Object.keys(values)) {
+        if (field in old && old[field] !== undefined) before[field] = old[field];
+        else absent.push(field);
+      }
+      return record({ table, kind: "patch", docId: old._id, before, after: values, absent });
+    },
+    deleted: (table, old) => {
+      const { _id, _creationTime, ...before } = old;
+      return record({ table, kind: "delete", docId: _id, before });
+    },
+  };
+}
+
+/** Runs a trigger by handle; rollback mirrors each undo to the app as a normal write would. */
+export async function runTrigger(ctx: Ctx, handle: string | undefined, args: Record<string, unknown>) {
+  if (handle) await ctx.runMutation(handle as FunctionHandle<"mutation">, args);
+}
