@@ -5,14 +5,23 @@
  * target checks and writes bench/RESULTS.md.
  *
  * BENCH_SIZES=1000,10000 picks the sizes (default 1,000, 10,000, 100,000).
+ *
+ * Then the end-to-end part (src/e2e/) deploys both libraries' guide apps to
+ * convex-local and times them over real sockets. BENCH_E2E=only runs just
+ * that part and rewrites just its section of RESULTS.md (so it can be
+ * iterated on in a minute); BENCH_E2E=skip leaves it out and keeps the
+ * section from the last run. BENCH_E2E_RUNS=50 sets its timed calls.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { E2eResult } from "./e2e/e2e-result-types.ts";
+import { DEFAULT_E2E_PLAN, runEndToEnd } from "./e2e/run-end-to-end.ts";
 import { BENCH_DIR, SRC_DIR } from "./engine/paths.ts";
 import type { SizeResult } from "./measure/result-types.ts";
 import { checkTargets } from "./report/check-targets.ts";
+import { e2eHeadline, e2eTable, existingE2eSection, renderE2eFailure, renderE2eSection, spliceE2eSection } from "./report/e2e-section.ts";
 import { describeEnvironment } from "./report/environment.ts";
 import { headline } from "./report/headline.ts";
 import { renderResults } from "./report/render-results.ts";
@@ -26,6 +35,33 @@ function sizesFromEnv(): number[] {
   const sizes = raw.split(",").map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_SIZES must be positive integers, got "${raw}"`);
   return sizes;
+}
+
+type E2eMode = "both" | "only" | "skip";
+
+function e2eModeFromEnv(): E2eMode {
+  const raw = process.env.BENCH_E2E ?? "";
+  if (raw === "") return "both";
+  if (raw === "only" || raw === "skip") return raw;
+  throw new Error(`BENCH_E2E must be "only" or "skip", got "${raw}"`);
+}
+
+function e2eRunsFromEnv(): number {
+  const raw = process.env.BENCH_E2E_RUNS;
+  if (!raw) return DEFAULT_E2E_PLAN.runs;
+  const runs = Number(raw);
+  if (!Number.isInteger(runs) || runs <= 0) throw new Error(`BENCH_E2E_RUNS must be a positive integer, got "${raw}"`);
+  return runs;
+}
+
+/** The end-to-end table and headline, for the terminal. */
+function e2eOutput(e2e: E2eResult): string {
+  const machine = `${e2e.machine.cpu}, ${e2e.machine.cores} cores; Node ${e2e.machine.node}; load ${e2e.load.map((l) => l.toFixed(1)).join(" → ")}`;
+  return (
+    `End to end on convex-local (${e2e.runs} calls per operation and side; ${machine}):\n\n${e2eTable(e2e)}\n\n` +
+    `${e2eHeadline(e2e).map((b) => `- ${b}`).join("\n")}\n` +
+    (e2e.priorArtSkipped ? `\nPrior art not measured end to end: ${e2e.priorArtSkipped}\n` : "")
+  );
 }
 
 function measureSize(users: number, out: string): Promise<void> {
@@ -50,29 +86,62 @@ function measureSize(users: number, out: string): Promise<void> {
   });
 }
 
-const started = performance.now();
-const workDir = mkdtempSync(join(tmpdir(), "convex-better-auth-bench-"));
-const results: SizeResult[] = [];
-try {
-  for (const users of sizesFromEnv()) {
-    const out = join(workDir, `${users}.json`);
-    await measureSize(users, out);
-    results.push(JSON.parse(readFileSync(out, "utf8")) as SizeResult);
+const e2eMode = e2eModeFromEnv();
+const resultsFile = join(BENCH_DIR, "RESULTS.md");
+const previousResults = existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "";
+
+if (e2eMode === "only") {
+  const e2e = await runEndToEnd({ ...DEFAULT_E2E_PLAN, runs: e2eRunsFromEnv() });
+  writeFileSync(resultsFile, spliceE2eSection(previousResults, renderE2eSection(e2e)));
+  process.stdout.write(`\n${e2eOutput(e2e)}\nWrote the end-to-end section of bench/RESULTS.md.\n`);
+} else {
+  const started = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), "convex-better-auth-bench-"));
+  const results: SizeResult[] = [];
+  try {
+    for (const users of sizesFromEnv()) {
+      const out = join(workDir, `${users}.json`);
+      await measureSize(users, out);
+      results.push(JSON.parse(readFileSync(out, "utf8")) as SizeResult);
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(workDir, { recursive: true, force: true });
+  const totalMs = performance.now() - started;
+
+  // The end-to-end part runs after the in-process one; if it fails, the sizes
+  // measured so far are still written, with the failure in its section.
+  let e2e: E2eResult | undefined;
+  let e2eError: unknown;
+  if (e2eMode === "both") {
+    try {
+      e2e = await runEndToEnd({ ...DEFAULT_E2E_PLAN, runs: e2eRunsFromEnv() });
+    } catch (error) {
+      e2eError = error;
+    }
+  }
+  const e2eSection =
+    e2eMode === "skip"
+      ? existingE2eSection(previousResults)
+      : e2e
+        ? renderE2eSection(e2e)
+        : renderE2eFailure(e2eError instanceof Error ? e2eError.message : String(e2eError));
+
+  const env = describeEnvironment();
+  writeFileSync(resultsFile, renderResults(results, env, totalMs, e2eSection));
+
+  const targets = checkTargets(results)
+    .map((c) => `- ${c.holds ? "holds " : "MISSES"}  ${c.target}: ${c.detail}`)
+    .join("\n");
+  process.stdout.write(
+    `\n${resultsTable(results)}\n\nRatios: ours ÷ prior art.\n\n${headline(results).map((b) => `- ${b}`).join("\n")}\n\n` +
+      `Targets:\n${targets}\n\nMachine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node}; ` +
+      `${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.\n` +
+      (e2e ? `\n${e2eOutput(e2e)}\n` : "") +
+      `Wrote bench/RESULTS.md (${(totalMs / 60_000).toFixed(1)} min).\n`,
+  );
+  if (e2eError !== undefined) {
+    process.stderr.write(`\nThe end-to-end part failed: ${e2eError instanceof Error ? (e2eError.stack ?? e2eError.message) : String(e2eError)}\n`);
+    process.exitCode = 1;
+  }
 }
-const totalMs = performance.now() - started;
-
-const env = describeEnvironment();
-writeFileSync(join(BENCH_DIR, "RESULTS.md"), renderResults(results, env, totalMs));
-
-const targets = checkTargets(results)
-  .map((c) => `- ${c.holds ? "holds " : "MISSES"}  ${c.target}: ${c.detail}`)
-  .join("\n");
-process.stdout.write(
-  `\n${resultsTable(results)}\n\nRatios: ours ÷ prior art.\n\n${headline(results).map((b) => `- ${b}`).join("\n")}\n\n` +
-    `Targets:\n${targets}\n\nMachine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node}; ` +
-    `${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.\n` +
-    `Wrote bench/RESULTS.md (${(totalMs / 60_000).toFixed(1)} min).\n`,
-);

@@ -47,7 +47,8 @@ function loadWarning(sizes: SizeResult[], env: Environment): string {
   );
 }
 
-export function renderResults(sizes: SizeResult[], env: Environment, totalMs: number): string {
+/** `endToEnd`: the end-to-end section (report/e2e-section.ts), placed before "The engine". */
+export function renderResults(sizes: SizeResult[], env: Environment, totalMs: number, endToEnd?: string): string {
   const versions = Object.entries(env.versions).map(([name, version]) => `| ${name} | ${version} |`);
   const userCounts = sizes.map((s) => int(s.users)).join(", ");
   return `# Benchmarks: convex-better-auth vs @convex-dev/better-auth
@@ -62,6 +63,9 @@ ${loadWarning(sizes, env)}
 - \`npm run bench -w bench\` skips the build; \`npm run bench:run -w bench\` also skips \`npm ci\`.
 - \`BENCH_SIZES=1000,10000\` measures only those sizes. One size, some operations, raw JSON:
   \`node --expose-gc --experimental-strip-types src/measure-size.ts --users 1000 --out r.json --ops getAuthUser\`.
+- After the sizes, the [end-to-end part](#end-to-end-on-convex-local) deploys both apps to convex-local.
+  \`BENCH_E2E=only\` runs just that part and rewrites just its section; \`BENCH_E2E=skip\` leaves it out (its last
+  section is kept); \`BENCH_E2E_RUNS=50\` changes its number of timed calls (default 200).
 
 ## What is measured
 
@@ -114,7 +118,7 @@ ${callBreakdown(sizes)}
 Reads that grow with the number of users (count aside):
 
 ${growthNotes(sizes).map((n) => `- ${n}`).join("\n") || "- none"}
-
+${endToEnd ? `\n${endToEnd}\n` : ""}
 ## The engine
 
 - convex-test has no indexes: it answers every \`withIndex\` range by visiting, filtering and sorting the
