@@ -1,5 +1,29 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+
+/** The iterator a request's body stream reads through, once a handler has started reading it. */
+const bodyReaders = new WeakMap<IncomingMessage, AsyncIterator<Buffer>>();
+
+/**
+ * The request body as a pull-based stream: nothing is read from the socket
+ * until the handler reads, and a handler that stops (or never starts) leaves
+ * the rest to {@link writeWebResponse} to drain. Cancelling does not destroy
+ * the request, which would reset the connection under a client still
+ * uploading.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let reader = bodyReaders.get(req);
+      if (reader === undefined) {
+        reader = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+        bodyReaders.set(req, reader);
+      }
+      const { value, done } = await reader.next();
+      if (done) controller.close();
+      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    },
+  });
+}
 
 /**
  * Converts a Node request into a WHATWG `Request`, so handlers written
@@ -30,7 +54,7 @@ export function toWebRequest(req: IncomingMessage, stripPrefix = ""): Request {
   return new Request(url, {
     method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 
@@ -40,7 +64,10 @@ export function toWebRequest(req: IncomingMessage, stripPrefix = ""): Request {
  * A handler may answer before reading the request body (a 413 judged from
  * `Content-Length`). Left unread on a keep-alive socket, that body stalls
  * the connection: the next request a client sends on it is never parsed.
- * Such a response therefore closes the connection, as HTTP servers do.
+ * Closing the socket instead makes a client still uploading fail with
+ * EPIPE before it reads the answer. So the rest of the body is read and
+ * dropped, as Node's own server does; past {@link MAX_DISCARDED_BYTES} the
+ * connection is closed after all.
  *
  * @example
  * ```ts
@@ -55,12 +82,34 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  if (res.req !== undefined && !res.req.complete) headers.connection = "close";
   res.writeHead(response.status, response.statusText, headers);
-  if (!response.body || method === "HEAD") {
-    res.end();
+  if (response.body && method !== "HEAD") {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+  }
+  res.end();
+  if (res.req !== undefined && !res.req.complete) discardRest(res.req);
+}
+
+/** Request body bytes read and dropped after an early answer before the connection is closed instead. */
+export const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
+
+function discardRest(req: IncomingMessage): void {
+  const reader = bodyReaders.get(req);
+  if (reader === undefined) {
+    let discarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+    });
+    req.resume();
     return;
   }
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-  res.end();
+  void (async () => {
+    for (let discarded = 0; discarded <= MAX_DISCARDED_BYTES; ) {
+      const { value, done } = await reader.next();
+      if (done) return;
+      discarded += value.length;
+    }
+    req.socket.destroy();
+  })().catch(() => req.socket.destroy());
 }
