@@ -4,6 +4,7 @@ import { convexTest } from "convex-test";
 import { componentsGeneric, defineSchema } from "convex/server";
 import { expect, test } from "vitest";
 import { betterAuthTablesToSpec, COMPOUND_INDEXES, specToSchema } from "../schema/index.js";
+import { transactionTables } from "../component-api/transaction-tables.js";
 import { createApi } from "./create-api.js";
 import { createClient } from "./create-client.js";
 import type { AuthComponentApi } from "./types.js";
@@ -40,4 +41,33 @@ test("createApi serves a component folder of your own, with your schema", async 
     return await authComponent.getAnyUserById(ctx, result.user.id);
   });
   expect(user).toMatchObject({ name: "Lee", favoriteColor: "teal" });
+});
+
+test("a local schema with transactionTables gets journaled transactions; one without falls back to plain writes", async () => {
+  const withTables = defineSchema({ ...(localSchema.tables as Record<string, any>), ...transactionTables });
+  const t = convexTest(defineSchema({}), { "/app/_generated/api.js": async () => ({}) });
+  t.registerComponent("betterAuth", withTables, {
+    "/local/_generated/api.js": async () => ({}),
+    "/local/adapter.js": async () => createApi(withTables, createAuthOptions),
+  });
+  const components = componentsGeneric() as unknown as { betterAuth: AuthComponentApi };
+  const journaled = createClient(components.betterAuth, { local: { schema: withTables } });
+  const plain = createClient(components.betterAuth, { local: { schema: localSchema } });
+
+  await t.run(async (ctx) => {
+    expect(plain.adapter(ctx)({}).options?.adapterConfig.transaction).toBe(false);
+    const adapter = journaled.adapter(ctx)({});
+    expect(typeof adapter.options?.adapterConfig.transaction).toBe("function");
+    await expect(
+      adapter.transaction(async (trx) => {
+        await trx.create({
+          model: "user",
+          data: { id: "u1", name: "Lee", email: "lee@example.com", emailVerified: false, createdAt: new Date(), updatedAt: new Date() },
+          forceAllowId: true,
+        });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await journaled.getAnyUserById(ctx, "u1")).toBeNull();
+  });
 });

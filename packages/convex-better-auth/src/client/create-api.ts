@@ -9,7 +9,10 @@ import { createComponentApi } from "../component-api/create-api.js";
  * are unique; the schema's indexes drive the query planner.
  *
  * @param schema Your component's `defineSchema(...)`: one table per Better
- *   Auth model with an `id` string field and an `id` index.
+ *   Auth model with an `id` string field and an `id` index, plus
+ *   `...transactionTables` for atomic Better Auth transactions (then export
+ *   the three transaction functions from this `adapter` module too: the
+ *   expiry job is scheduled as `adapter:expireTransaction`).
  * @param createAuthOptions Returns the Better Auth options your app uses
  *   (called once, with an empty ctx, to read the tables).
  * @example
@@ -22,6 +25,7 @@ import { createComponentApi } from "../component-api/create-api.js";
  * export const {
  *   create, findOne, findMany, count, updateOne, updateMany, deleteOne,
  *   deleteMany, consumeOne, incrementOne, getSession, getAuthUser,
+ *   commitTransaction, rollbackTransaction, expireTransaction,
  * } = createApi(schema, createAuthOptions);
  * ```
  */

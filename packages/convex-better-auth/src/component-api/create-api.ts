@@ -75,6 +75,7 @@ export type CreateApiOptions = {
  * export const {
  *   create, findOne, findMany, count, updateOne, updateMany,
  *   deleteOne, deleteMany, consumeOne, incrementOne, getSession, getAuthUser,
+ *   commitTransaction, rollbackTransaction, expireTransaction,
  * } = createApi(schema, createAuthOptions);
  * ```
  */
