@@ -119,6 +119,23 @@ describe("rollback when the callback throws", () => {
   });
 });
 
+test("a first write whose undo is too large to keep inline is spilled and still rolls back", async () => {
+  const { adapter, rows } = setup();
+  const image = "i".repeat(300 * 1024);
+  await adapter.create({ model: "user", data: user("big", { image }), forceAllowId: true });
+  await expect(
+    adapter.transaction(async (trx) => {
+      await trx.delete({ model: "user", where: [{ field: "id", value: "big" }] });
+      expect(await rows("adapterTransactionUndo")).toHaveLength(1);
+      throw new Error("boom");
+    }),
+  ).rejects.toThrow("boom");
+  const [restored] = await rows("user");
+  expect(restored.id).toBe("big");
+  expect(restored.image).toBe(image);
+  expect(await rows("adapterTransactionUndo")).toEqual([]);
+});
+
 describe("commit", () => {
   test("keeps the writes and leaves no bookkeeping, spilled or not", async () => {
     const { t, adapter, rows } = setup();

@@ -100,19 +100,22 @@ export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string):
     const bytes = sizeOf(entry);
     const now = Date.now();
     if (row === null) {
+      // The first write creates the row with its entry in one insert: no read, no patch.
+      const expiryJob = await ctx.scheduler.runAfter(tx.timeoutMs, expiryReference(module), { id: tx.id });
       const created = {
         txnId: tx.id,
         state: "open" as const,
-        nextSeq: 0,
+        nextSeq: 1,
         lastWriteAt: now,
         timeoutMs: tx.timeoutMs,
-        undo: [] as UndoEntry[],
-        undoBytes: 0,
-        spilled: false,
+        expiryJob,
+        ...(bytes <= INLINE_UNDO_BYTES
+          ? { undo: [entry], undoBytes: bytes, spilled: false }
+          : { undo: [], undoBytes: 0, spilled: true }),
       };
-      const expiryJob = await ctx.scheduler.runAfter(tx.timeoutMs, expiryReference(module), { id: tx.id });
-      const _id = await ctx.db.insert(TRANSACTION_TABLE, { ...created, expiryJob } as never);
-      row = { _id, ...created, expiryJob };
+      if (created.spilled) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq: 0, ...entry } as never);
+      row = { _id: await ctx.db.insert(TRANSACTION_TABLE, created as never), ...created };
+      return;
     }
     const seq = row.nextSeq;
     const inline =
