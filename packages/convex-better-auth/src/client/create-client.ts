@@ -7,7 +7,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { TRANSACTION_TABLE } from "../component-api/transaction-tables.js";
+import { hasTransactionTables } from "../component-api/transaction-tables.js";
 import { convexAdapter, type AuthFunctions, type TableTriggers } from "./adapter.js";
 import { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
 import type { AuthComponentApi, CreateAuth, GenericCtx, RunCtx } from "./types.js";
@@ -68,7 +68,7 @@ export function createClient<DataModel extends GenericDataModel = any>(
   const api = component.adapter;
   // A local-install schema without the transaction tables cannot journal.
   const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;
-  const transactions = localTables === undefined || TRANSACTION_TABLE in localTables;
+  const transactions = localTables === undefined || hasTransactionTables(localTables);
 
   async function safeGetAuthUser(ctx: GenericCtx<DataModel>) {
     const claims = await sessionClaims(ctx as GenericCtx<any>);

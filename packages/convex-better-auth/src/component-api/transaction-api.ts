@@ -3,7 +3,7 @@ import { v } from "convex/values";
 import type { SchemaInfo } from "./schema-info.js";
 import { commitTransaction, expireTransaction, rollbackTransaction } from "./transaction-finish.js";
 import { openJournal, type Journal, type TransactionArg } from "./transaction-journal.js";
-import { TRANSACTION_TABLE, UNDO_TABLE } from "./transaction-tables.js";
+import { hasTransactionTables } from "./transaction-tables.js";
 
 const vStep = v.object({ isDone: v.boolean() });
 
@@ -27,7 +27,7 @@ export function createTransactionApi(
   info: () => SchemaInfo,
   module: string,
 ) {
-  const enabled = TRANSACTION_TABLE in tables && UNDO_TABLE in tables;
+  const enabled = hasTransactionTables(tables);
 
   return {
     enabled,

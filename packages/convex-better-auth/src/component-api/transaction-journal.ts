@@ -98,35 +98,25 @@ export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string):
   async function record(fields: Omit<UndoEntry, "triggerHandle">) {
     const entry: UndoEntry = { ...fields, ...(tx.undoHandle ? { triggerHandle: tx.undoHandle } : {}) };
     const bytes = sizeOf(entry);
-    const now = Date.now();
+    const current = row ?? { nextSeq: 0, undo: [] as UndoEntry[], undoBytes: 0, spilled: false };
+    const seq = current.nextSeq;
+    const inline =
+      !current.spilled && current.undo.length < INLINE_UNDO_ENTRIES && current.undoBytes + bytes <= INLINE_UNDO_BYTES;
+    if (!inline) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq, ...entry } as never);
+    const next = {
+      nextSeq: seq + 1,
+      lastWriteAt: Date.now(),
+      ...(inline ? { undo: [...current.undo, entry], undoBytes: current.undoBytes + bytes } : { spilled: true }),
+    };
     if (row === null) {
       // The first write creates the row with its entry in one insert: no read, no patch.
       const expiryJob = await ctx.scheduler.runAfter(tx.timeoutMs, expiryReference(module), { id: tx.id });
-      const created = {
-        txnId: tx.id,
-        state: "open" as const,
-        nextSeq: 1,
-        lastWriteAt: now,
-        timeoutMs: tx.timeoutMs,
-        expiryJob,
-        ...(bytes <= INLINE_UNDO_BYTES
-          ? { undo: [entry], undoBytes: bytes, spilled: false }
-          : { undo: [], undoBytes: 0, spilled: true }),
-      };
-      if (created.spilled) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq: 0, ...entry } as never);
+      const created = { txnId: tx.id, state: "open" as const, timeoutMs: tx.timeoutMs, expiryJob, ...current, ...next };
       row = { _id: await ctx.db.insert(TRANSACTION_TABLE, created as never), ...created };
-      return;
+    } else {
+      await ctx.db.patch(row._id, next as never);
+      row = { ...row, ...next };
     }
-    const seq = row.nextSeq;
-    const inline =
-      !row.spilled && row.undo.length < INLINE_UNDO_ENTRIES && row.undoBytes + bytes <= INLINE_UNDO_BYTES;
-    const next: Partial<TransactionRow> = inline
-      ? { undo: [...row.undo, entry], undoBytes: row.undoBytes + bytes }
-      : { spilled: true };
-    if (!inline) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq, ...entry } as never);
-    Object.assign(next, { nextSeq: seq + 1, lastWriteAt: now });
-    await ctx.db.patch(row._id, next as never);
-    row = { ...row, ...next };
   }
 
   return {

@@ -64,6 +64,14 @@ export const transactionTables = {
   }).index("txnId_seq", ["txnId", "seq"]),
 };
 
+/**
+ * Whether a schema's tables include the transaction bookkeeping tables, so
+ * its component can journal Better Auth transactions.
+ */
+export function hasTransactionTables(tables: Record<string, unknown>): boolean {
+  return TRANSACTION_TABLE in tables && UNDO_TABLE in tables;
+}
+
 /** Whether a table name is one of the transaction bookkeeping tables. */
 export function isTransactionTable(name: string): boolean {
   return name === TRANSACTION_TABLE || name === UNDO_TABLE;
