@@ -94,16 +94,9 @@ export async function writeWebResponse(res: ServerResponse, response: Response, 
 export const MAX_DISCARDED_BYTES = 16 * 1024 * 1024;
 
 function discardRest(req: IncomingMessage): void {
-  const reader = bodyReaders.get(req);
-  if (reader === undefined) {
-    let discarded = 0;
-    req.on("data", (chunk: Buffer) => {
-      discarded += chunk.length;
-      if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
-    });
-    req.resume();
-    return;
-  }
+  // Keep reading through the body stream's own iterator when the handler
+  // started one: a second reader on the same request would get nothing.
+  const reader = bodyReaders.get(req) ?? (req[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   void (async () => {
     for (let discarded = 0; discarded <= MAX_DISCARDED_BYTES; ) {
       const { value, done } = await reader.next();
