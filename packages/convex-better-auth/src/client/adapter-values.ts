@@ -1,25 +1,50 @@
 import type { Where } from "../component-api/validators.js";
 
 // Dates become epoch milliseconds in one place, for data and where values
-// alike (including the arrays of `in`), on their way to the component.
-function toStored(value: unknown): unknown {
+// alike (including the arrays of `in`), on their way to the component. An
+// ISO string compared with a date field is a date too, as in SQL databases.
+// Arrays are walked one level deep only (`in` lists, `string[]` fields):
+// nothing Better Auth stores nests deeper, and input nested thousands of
+// levels deep must not recurse.
+function scalarToStored(value: unknown, isDate: boolean): unknown {
   if (value instanceof Date) return value.getTime();
-  if (Array.isArray(value)) return value.map(toStored);
+  if (isDate && typeof value === "string") {
+    const time = Date.parse(value);
+    if (!Number.isNaN(time)) return time;
+  }
   return value;
 }
 
-/** Better Auth where clauses with every default spelled out and dates as epoch ms. */
-export function cleanWhere(where: readonly any[] | undefined): Where[] {
-  return (where ?? []).map((clause) => ({
-    field: clause.field,
-    operator: clause.operator ?? "eq",
-    value: toStored(clause.value) as Where["value"],
-    connector: clause.connector ?? "AND",
-    mode: clause.mode ?? "sensitive",
-  }));
+function toStored(value: unknown, isDate: boolean): unknown {
+  if (Array.isArray(value)) return value.map((item) => scalarToStored(item, isDate));
+  return scalarToStored(value, isDate);
+}
+
+/** Tells whether a stored field (physical name) of the model holds a date. */
+export type IsDateField = (field: string) => boolean;
+
+const noDates: IsDateField = () => false;
+
+/**
+ * Better Auth where clauses with every default spelled out, dates as epoch
+ * ms, and a single value of `in` / `not_in` as a one-element list.
+ */
+export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateField = noDates): Where[] {
+  return (where ?? []).map((clause) => {
+    const operator = clause.operator ?? "eq";
+    let value = toStored(clause.value, isDate(clause.field));
+    if ((operator === "in" || operator === "not_in") && !Array.isArray(value)) value = [value];
+    return {
+      field: clause.field,
+      operator,
+      value: value as Where["value"],
+      connector: clause.connector ?? "AND",
+      mode: clause.mode ?? "sensitive",
+    };
+  });
 }
 
 /** Better Auth row data with dates as epoch ms. */
 export function cleanData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, toStored(value)]));
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, toStored(value, false)]));
 }

@@ -6,6 +6,7 @@
 import { betterAuth } from "better-auth";
 import { convexTest } from "convex-test";
 import { anyApi } from "convex/server";
+import type { Id } from "../component/_generated/dataModel.js";
 import { beforeAll, describe, expect, test } from "vitest";
 import schema from "../component/schema.js";
 import { apiKey } from "@better-auth/api-key";
@@ -115,8 +116,8 @@ describe("bundled plugins on the built-in component", () => {
 
     const session = await auth.api.getSession({ headers });
     await t.run(async (ctx) => {
-      const row = await ctx.db.query("user").withIndex("id", (q) => q.eq("id", session!.user.id)).unique();
-      await ctx.db.patch(row!._id, { role: "admin" });
+      // The Better Auth id is the Convex `_id`.
+      await ctx.db.patch(session!.user.id as Id<"user">, { role: "admin" });
     });
     const listed = await auth.api.listUsers({ query: { limit: 5, sortBy: "createdAt", sortDirection: "desc" }, headers });
     expect(listed.users).toHaveLength(5);

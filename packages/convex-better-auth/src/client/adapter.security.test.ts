@@ -82,7 +82,7 @@ describe("concurrency through the component", () => {
     expect(users).toHaveLength(1);
     const accounts = await tableRows(t, "account");
     expect(accounts).toHaveLength(1);
-    expect(accounts[0]!.userId).toBe(users[0]!.id);
+    expect(accounts[0]!.userId).toBe(users[0]!._id);
     // The one user can sign in.
     expect((await a.handler(request("/sign-in/email", { email: "dup@example.com", password: PASSWORD }))).status).toBe(200);
   });

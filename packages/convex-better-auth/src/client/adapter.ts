@@ -2,7 +2,7 @@ import type { BetterAuthOptions } from "better-auth";
 import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/adapters";
 import { createFunctionHandle, type FunctionReference } from "convex/server";
 import type { Where } from "../component-api/validators.js";
-import { cleanData, cleanWhere } from "./adapter-values.js";
+import { cleanData, cleanWhere, type IsDateField } from "./adapter-values.js";
 import {
   DEFAULT_TRANSACTION_TIMEOUT_MS,
   newTransaction,
@@ -44,6 +44,16 @@ export type ConvexAdapterOptions = {
   /** Rollback after this long without a write in an open transaction (default 60 s). */
   transactionTimeoutMs?: number;
 };
+
+/**
+ * Whether Better Auth chooses ids (`advanced.database.generateId` set to
+ * `"uuid"` or a function): they are stored in each table's `id` field.
+ * Otherwise Convex assigns them and a row's Better Auth id is its `_id`.
+ */
+export function usesChosenIds(options: BetterAuthOptions | undefined): boolean {
+  const generateId = options?.advanced?.database?.generateId;
+  return generateId === "uuid" || typeof generateId === "function";
+}
 
 /** The trigger that mirrors the undo of each kind of write. */
 const UNDO_TRIGGER = { create: "onDelete", update: "onUpdate", delete: "onCreate" } as const;
@@ -91,6 +101,9 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       debugLogs: options.debugLogs ?? false,
       supportsNumericIds: false,
       supportsUUIDs: false,
+      // Convex assigns `_id`s: Better Auth generates none unless the app
+      // asked for its own (`generateId`), which then go in the `id` field.
+      disableIdGeneration: !usesChosenIds(authOptions),
       supportsJSON: false,
       supportsDates: true,
       supportsBooleans: true,
@@ -106,10 +119,27 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       customTransformOutput: ({ data, fieldAttributes }) =>
         fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
     },
-    adapter: ({ getFieldName, getDefaultModelName }) => {
+    adapter: ({ getFieldName, getDefaultModelName, schema }) => {
       const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
       const fieldNames = (model: string, fields: string[] | undefined) =>
         fields?.map((field) => getFieldName({ model, field }));
+      const dateFields = new Map<string, Set<string>>();
+      // Where clauses name stored fields; dates among them are compared as dates.
+      const isDate = (model: string, modelKey?: string): IsDateField => {
+        const key = logical(model, modelKey);
+        let dates = dateFields.get(key);
+        if (!dates) {
+          dates = new Set(
+            Object.entries(schema[key]?.fields ?? {})
+              .filter(([, field]) => field.type === "date")
+              .map(([name, field]) => field.fieldName ?? name),
+          );
+          dateFields.set(key, dates);
+        }
+        return (field) => dates.has(field);
+      };
+      const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) =>
+        cleanWhere(clauses, isDate(model, modelKey));
 
       async function findPage(args: {
         model: string;
@@ -172,20 +202,20 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           );
         },
 
-        findOne: async ({ model, modelKey, where, select }) => {
+        findOne: async ({ model, modelKey, where: clauses, select }) => {
           const key = logical(model, modelKey);
           return await ctx.runQuery(api.findOne, {
             model,
-            where: cleanWhere(where),
+            where: where(model, clauses, modelKey),
             select: fieldNames(key, select),
           });
         },
 
-        findMany: async ({ model, modelKey, where, limit, sortBy, offset, select }) => {
+        findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select }) => {
           const key = logical(model, modelKey);
           return await findPage({
             model,
-            where: cleanWhere(where),
+            where: where(model, clauses, modelKey),
             sortBy: sortBy ? { field: getFieldName({ model: key, field: sortBy.field }), direction: sortBy.direction } : undefined,
             limit: limit ?? Number.MAX_SAFE_INTEGER,
             offset: offset || undefined,
@@ -193,13 +223,13 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           });
         },
 
-        count: async ({ model, where }) => {
+        count: async ({ model, where: clauses }) => {
           let total = 0;
           let cursor: string | null = null;
           for (;;) {
             const page: { count: number; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.count, {
               model,
-              where: cleanWhere(where),
+              where: where(model, clauses),
               paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
             });
             total += page.count;
@@ -208,8 +238,8 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           }
         },
 
-        update: async ({ model, modelKey, where, update }) => {
-          const clauses = cleanWhere(where);
+        update: async ({ model, modelKey, where: rawWhere, update }) => {
+          const clauses = where(model, rawWhere, modelKey);
           const values = cleanData(update as Record<string, unknown>);
           if (!canWrite) {
             // Better Auth refreshes sessions while reading them; a query
@@ -225,7 +255,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           );
         },
 
-        updateMany: async ({ model, where, update }) => {
+        updateMany: async ({ model, where: clauses, update }) => {
           if (!canWrite) throw writeInQueryCtxError("update", model);
           const triggerHandles = await handles(model, ["onUpdate"]);
           let total = 0;
@@ -234,7 +264,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
             const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(
               api.updateMany,
               {
-                input: { model, where: cleanWhere(where), update: cleanData(update as Record<string, unknown>) },
+                input: { model, where: where(model, clauses), update: cleanData(update as Record<string, unknown>) },
                 paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
                 ...triggerHandles,
               },
@@ -247,8 +277,8 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           }
         },
 
-        delete: async ({ model, modelKey, where }) => {
-          const clauses = cleanWhere(where);
+        delete: async ({ model, modelKey, where: rawWhere }) => {
+          const clauses = where(model, rawWhere, modelKey);
           if (!canWrite) {
             if (isExpiredRow(logical(model, modelKey), await findOneRow(model, clauses))) return;
             throw writeInQueryCtxError("delete", model);
@@ -261,8 +291,8 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           );
         },
 
-        deleteMany: async ({ model, modelKey, where }) => {
-          const clauses = cleanWhere(where);
+        deleteMany: async ({ model, modelKey, where: rawWhere }) => {
+          const clauses = where(model, rawWhere, modelKey);
           if (!canWrite) {
             if (isExpiredCleanup(logical(model, modelKey), clauses)) return 0;
             throw writeInQueryCtxError("delete", model);
@@ -281,24 +311,24 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           }
         },
 
-        consumeOne: async ({ model, where }) => {
+        consumeOne: async ({ model, where: clauses }) => {
           if (!canWrite) throw writeInQueryCtxError("consume", model);
           return await mutate(
             api.consumeOne,
-            { input: { model, where: cleanWhere(where) }, ...(await handles(model, ["onDelete"])) },
+            { input: { model, where: where(model, clauses) }, ...(await handles(model, ["onDelete"])) },
             model,
             "delete",
           );
         },
 
-        incrementOne: async ({ model, where, increment, set }) => {
+        incrementOne: async ({ model, where: clauses, increment, set }) => {
           if (!canWrite) throw writeInQueryCtxError("update", model);
           return await mutate(
             api.incrementOne,
             {
               input: {
                 model,
-                where: cleanWhere(where),
+                where: where(model, clauses),
                 increment,
                 set: set ? cleanData(set as Record<string, unknown>) : undefined,
               },

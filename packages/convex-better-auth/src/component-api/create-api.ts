@@ -8,7 +8,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { findFirst, readRows, selectFields } from "./read-rows.js";
+import { findFirst, getById, readRows, selectFields, toAuthRow, withAuthId } from "./read-rows.js";
 import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
@@ -33,18 +33,19 @@ function checkWhere(table: TableInfo, where: readonly Where[] | undefined): read
     table,
     clauses.map((clause) => clause.field),
   );
-  for (const clause of clauses) {
+  return clauses.map((clause) => {
     const listOperator = clause.operator === "in" || clause.operator === "not_in";
-    if (listOperator !== Array.isArray(clause.value)) {
+    // As in SQL adapters, `in x` is `in [x]`.
+    if (listOperator && !Array.isArray(clause.value)) return { ...clause, value: [clause.value] };
+    if (!listOperator && Array.isArray(clause.value)) {
       throw convexBetterAuthError(
         "INVALID_ARGUMENT",
-        `Operator "${clause.operator ?? "eq"}" on "${table.name}.${clause.field}" ` +
-          (listOperator ? "needs an array value." : "needs a single value, not an array."),
+        `Operator "${clause.operator ?? "eq"}" on "${table.name}.${clause.field}" needs a single value, not an array.`,
         { model: table.name, field: clause.field },
       );
     }
-  }
-  return clauses;
+    return clause;
+  });
 }
 
 /**
@@ -91,12 +92,9 @@ export function createComponentApi(
 
   /** The session row by Better Auth id, unless it has expired (revoked ones are gone). */
   async function liveSession(db: GenericDatabaseReader<GenericDataModel>, sessionId: string) {
-    const session = await db
-      .query(requireTable(info(), "session").name)
-      .withIndex("id", (q: any) => q.eq("id", sessionId))
-      .unique();
+    const session = await getById(db, requireTable(info(), "session"), sessionId);
     if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
-    return session;
+    return withAuthId(session);
   }
 
   return {
@@ -108,7 +106,7 @@ export function createComponentApi(
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.input.model);
         const doc = await insertRow(ctx, table, args.input.data ?? {}, args, await journal(ctx, args.transaction));
-        return selectFields(doc, args.select);
+        return selectFields(table, doc, args.select);
       },
     }),
 
@@ -118,7 +116,7 @@ export function createComponentApi(
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.where));
-        return row ? selectFields(row, args.select) : null;
+        return row ? selectFields(table, row, args.select) : null;
       },
     }),
 
@@ -143,7 +141,7 @@ export function createComponentApi(
           offset: args.offset,
         });
         return {
-          page: page.rows.map((row) => selectFields(row, args.select)),
+          page: page.rows.map((row) => selectFields(table, row, args.select)),
           isDone: page.isDone,
           continueCursor: page.continueCursor,
         };
@@ -171,7 +169,8 @@ export function createComponentApi(
         const where = checkWhere(table, args.input.where);
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
-        return row ? await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)) : null;
+        if (!row) return null;
+        return toAuthRow(table, await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)));
       },
     }),
 
@@ -203,7 +202,7 @@ export function createComponentApi(
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
         if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
-        return row;
+        return toAuthRow(table, row);
       },
     }),
 
@@ -237,7 +236,7 @@ export function createComponentApi(
         const table = requireTable(info(), args.input.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
         if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
-        return row;
+        return toAuthRow(table, row);
       },
     }),
 
@@ -261,7 +260,7 @@ export function createComponentApi(
           const current = row[field];
           update[field] = (typeof current === "number" ? current : 0) + delta;
         }
-        return await patchRow(ctx, table, row, update, args, await journal(ctx, args.transaction));
+        return toAuthRow(table, await patchRow(ctx, table, row, update, args, await journal(ctx, args.transaction)));
       },
     }),
 
@@ -279,10 +278,7 @@ export function createComponentApi(
         const session = await liveSession(ctx.db, args.sessionId);
         if (!session) return null;
         if (args.userId !== undefined && session.userId !== args.userId) return null;
-        return await ctx.db
-          .query(requireTable(info(), "user").name)
-          .withIndex("id", (q: any) => q.eq("id", session.userId))
-          .unique();
+        return withAuthId(await getById(ctx.db, requireTable(info(), "user"), session.userId));
       },
     }),
   };

@@ -17,10 +17,37 @@ export type QueryPlan = {
   exact: boolean;
   /** Set when the query has constraints but no index narrows it: the fields an index should have. */
   missingIndex?: string[];
+  /**
+   * Set when an `id eq` or `id in` clause pins the rows: they are read by
+   * Better Auth id (`db.get` of the Convex `_id`, else the stored-id index)
+   * and the other clauses filter them. `index` is then `"_id"`.
+   */
+  ids?: Scalar[];
 };
 
 /** How many values an `in` clause may fan out into before it is left to the filter. */
 const MAX_IN_FANOUT = 64;
+
+/** How many ids an `id in` clause may look up one by one (a `db.get` each). */
+export const MAX_ID_LOOKUPS = 1024;
+
+/** The ids an AND clause on `id` pins (`eq`, or `in` up to {@link MAX_ID_LOOKUPS}), if any. */
+function pinnedIds(where: readonly Where[]): Scalar[] | undefined {
+  for (const clause of where) {
+    if (clause.field !== "id" || clause.connector === "OR" || isCaseFolded(clause)) continue;
+    const op = clause.operator ?? "eq";
+    if (op === "eq" && usableValue(clause.value)) return [clause.value];
+    if (
+      op === "in" &&
+      Array.isArray(clause.value) &&
+      clause.value.length <= MAX_ID_LOOKUPS &&
+      clause.value.every((item) => item !== null)
+    ) {
+      return [...new Set(clause.value as Scalar[])];
+    }
+  }
+  return undefined;
+}
 
 function usableValue(value: Where["value"]): value is Scalar {
   return value !== null && !Array.isArray(value);
@@ -131,6 +158,8 @@ function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy
  * ```
  */
 export function planQuery(table: TableInfo, where: readonly Where[], sortBy?: SortBy): QueryPlan {
+  const ids = pinnedIds(where);
+  if (ids) return { index: "_id", prefix: [], order: sortBy?.direction ?? "asc", sorted: false, exact: false, ids };
   const constraints = collectConstraints(where);
   let best: Candidate | undefined;
   for (const index of table.indexes) {
@@ -147,8 +176,11 @@ export function planQuery(table: TableInfo, where: readonly Where[], sortBy?: So
   const narrows = best && (best.plan.prefix.length > 0 || best.plan.range !== undefined);
   if (best && (narrows || (sortBy && best.plan.sorted))) return best.plan;
   const hasConstraints = where.length > 0 || sortBy !== undefined;
-  const wanted = [...constraints.eq.keys(), ...constraints.lower.keys(), ...constraints.upper.keys()];
-  if (sortBy && !wanted.includes(sortBy.field)) wanted.push(sortBy.field);
+  // Ids are Convex `_id`s or stored ids: no index orders or ranges them.
+  const wanted = [...constraints.eq.keys(), ...constraints.lower.keys(), ...constraints.upper.keys()].filter(
+    (field) => field !== "id",
+  );
+  if (sortBy && sortBy.field !== "id" && !wanted.includes(sortBy.field)) wanted.push(sortBy.field);
   const indexable = wanted.length > 0;
   return {
     index: "by_creation_time",

@@ -1,9 +1,10 @@
 import type { GenericDatabaseReader, GenericDataModel } from "convex/server";
+import type { GenericId } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { planQuery, type QueryPlan } from "./query-plan.js";
 import type { TableInfo } from "./schema-info.js";
 import type { SortBy, Where } from "./validators.js";
-import { compareRows, matchesWhere } from "./where-filter.js";
+import { compareRows, fieldValue, matchesWhere } from "./where-filter.js";
 
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
 type Db = GenericDatabaseReader<GenericDataModel>;
@@ -60,6 +61,57 @@ function buildQueries(db: Db, table: TableInfo, plan: QueryPlan) {
   });
 }
 
+/**
+ * The row whose Better Auth id is `id`: the document with that Convex `_id`
+ * (after `normalizeId`, so a malformed id is simply not found), else the row
+ * that stores `id` as its chosen id. One document read when it is an `_id`.
+ *
+ * @example
+ * ```ts
+ * const user = await getById(ctx.db, table, session.userId);
+ * ```
+ */
+export async function getById(db: Db, table: TableInfo, id: unknown): Promise<Row | null> {
+  if (typeof id !== "string" || id.length === 0) return null;
+  const docId = db.normalizeId(table.name, id);
+  if (docId) {
+    const doc = (await db.get(docId as GenericId<string>)) as Row | null;
+    if (doc) return doc;
+  }
+  if (!table.idIndex) return null;
+  return (await db
+    .query(table.name)
+    .withIndex(table.idIndex, (q: any) => q.eq("id", id))
+    .first()) as Row | null;
+}
+
+async function rowsByIds(db: Db, table: TableInfo, ids: readonly unknown[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const id of ids) {
+    const row = await getById(db, table, id);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** Adds the Better Auth `id` to a row read from the table (see {@link fieldValue}). */
+export function withAuthId<T extends Row | null>(row: T): T {
+  if (row === null || row.id !== undefined) return row;
+  return { ...row, id: row._id };
+}
+
+/**
+ * A row as the adapter hands it to Better Auth: its Better Auth `id`, and
+ * `null` for every field of the table it does not store (Better Auth's SQL
+ * adapters return NULL columns; Convex stores nothing for them).
+ */
+export function toAuthRow<T extends Row | null>(table: TableInfo, row: T): T {
+  if (row === null) return row;
+  const result: Record<string, unknown> = { ...row, id: row.id ?? row._id };
+  for (const field of table.fields) if (result[field] === undefined) result[field] = null;
+  return result as T;
+}
+
 function scanLimitError(table: TableInfo, plan: QueryPlan) {
   return convexBetterAuthError(
     "SCAN_LIMIT_EXCEEDED",
@@ -79,6 +131,13 @@ async function collect(
   const seen = new Map<string, Row>();
   let reads = 0;
   for (const plan of plans) {
+    if (plan.ids) {
+      for (const row of await rowsByIds(db, table, plan.ids)) {
+        if (!seen.has(row._id) && matchesWhere(row, where)) seen.set(row._id, row);
+        if (seen.size >= stopAfter) return [...seen.values()];
+      }
+      continue;
+    }
     for (const query of buildQueries(db, table, plan)) {
       for await (const doc of query) {
         if (++reads > MAX_COLLECTED_READS) throw scanLimitError(table, plan);
@@ -123,7 +182,7 @@ export async function readRows(
   const plans = plansFor(table, where, sortBy);
   plans.forEach((plan) => warnMissingIndex(table, plan));
   const only = plans.length === 1 ? plans[0] : undefined;
-  const streams = only && only.prefix.every((p) => p.values.length === 1);
+  const streams = only && !only.ids && only.prefix.every((p) => p.values.length === 1);
   const inOrder = Boolean(only && streams && only.sorted);
   if (only && inOrder && !cursor?.startsWith(OFFSET_CURSOR)) {
     const [query] = buildQueries(db, table, only);
@@ -167,6 +226,11 @@ export async function findFirst(db: Db, table: TableInfo, where: readonly Where[
   let reads = 0;
   for (const plan of plans) {
     warnMissingIndex(table, plan);
+    if (plan.ids) {
+      const match = (await rowsByIds(db, table, plan.ids)).find((row) => matchesWhere(row, where));
+      if (match) return match;
+      continue;
+    }
     for (const query of buildQueries(db, table, plan)) {
       if (plan.exact) {
         // Every clause is in the index range: its first row is the answer.
@@ -183,10 +247,14 @@ export async function findFirst(db: Db, table: TableInfo, where: readonly Where[
   return null;
 }
 
-/** Projects a row onto the selected fields; no selection returns it whole. */
-export function selectFields(row: Row, select: readonly string[] | undefined): Record<string, unknown> {
-  if (!select || select.length === 0) return row;
+/**
+ * Projects a row onto the selected fields, with its Better Auth `id`; no
+ * selection returns it whole. A selected field the row does not store comes
+ * back `null`, as from a SQL column.
+ */
+export function selectFields(table: TableInfo, row: Row, select: readonly string[] | undefined): Record<string, unknown> {
+  if (!select || select.length === 0) return toAuthRow(table, row);
   const projected: Record<string, unknown> = {};
-  for (const field of select) if (field in row) projected[field] = row[field];
+  for (const field of select) projected[field] = fieldValue(row, field) ?? null;
   return projected;
 }

@@ -13,6 +13,12 @@ export type TableInfo = {
   uniqueFields: string[];
   /** The table's document validator, for coded errors before Convex's own check. */
   validator: unknown;
+  /**
+   * The index on a stored `id` field, when the table has one: rows whose
+   * Better Auth id was chosen (`generateId`, `forceAllowId`) keep it there.
+   * Without it every Better Auth id is the row's Convex `_id`.
+   */
+  idIndex?: string;
 };
 
 /** Table name → its {@link TableInfo}. */
@@ -31,7 +37,7 @@ type TableDefinitionLike = {
  * @example
  * ```ts
  * const info = describeSchema(schema, { user: ["email"] });
- * info.get("user")?.indexes; // [{ name: "id", fields: ["id"] }, …]
+ * info.get("user")?.indexes; // [{ name: "email", fields: ["email"] }, …]
  * ```
  */
 export function describeSchema(
@@ -49,20 +55,28 @@ export function describeSchema(
           '(TableDefinition[" indexes"]). Use the convex version this package pins.',
       );
     }
-    const indexes = listIndexes
-      .call(table)
-      .map((index) => ({
-        name: index.indexDescriptor,
-        fields: index.fields.filter((field) => field !== "_creationTime"),
-      }));
+    const allIndexes = listIndexes.call(table).map((index) => ({
+      name: index.indexDescriptor,
+      fields: index.fields.filter((field) => field !== "_creationTime"),
+    }));
     const fields = new Set(Object.keys(table.validator.fields ?? {}));
     const unique = new Set(["id", ...(uniqueFields[name] ?? [])]);
+    // Lookups by id go through `_id` first, then this index; the planner
+    // never ranges over it, since rows without a stored id are not in it.
+    const idIndex = fields.has("id") ? allIndexes.find((index) => index.fields[0] === "id") : undefined;
+    if (fields.has("id") && !idIndex) {
+      throw new Error(
+        `convex-better-auth: table "${name}" has an \`id\` field but no index on it. ` +
+          'Add `.index("id", ["id"])`, or remove the field to use Convex `_id`s as Better Auth ids.',
+      );
+    }
     info.set(name, {
       name,
       fields,
-      indexes,
+      indexes: allIndexes.filter((index) => index.fields[0] !== "id"),
       uniqueFields: [...unique].filter((field) => fields.has(field)),
       validator: table.validator,
+      idIndex: idIndex?.name,
     });
   }
   return info;
@@ -85,7 +99,7 @@ export function requireTable(info: SchemaInfo, model: string): TableInfo {
 /** Throws the coded `UNKNOWN_FIELD` error for the first field the table lacks. */
 export function requireFields(table: TableInfo, fields: Iterable<string>): void {
   for (const field of fields) {
-    if (field === "_id" || field === "_creationTime") continue;
+    if (field === "_id" || field === "_creationTime" || field === "id") continue;
     if (!table.fields.has(field)) {
       throw convexBetterAuthError(
         "UNKNOWN_FIELD",

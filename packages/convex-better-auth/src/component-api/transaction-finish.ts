@@ -60,9 +60,13 @@ async function undoEntry(ctx: Ctx, info: SchemaInfo, entry: UndoEntry): Promise<
     await runTrigger(ctx, entry.triggerHandle, { model, oldDoc: doc, newDoc });
     return;
   }
-  const values = entry.before ?? {};
+  const table = info.get(model)!;
+  const values: Record<string, unknown> = { ...(entry.before ?? {}) };
+  // Convex gives the restored row a new `_id`; where the table can store a
+  // chosen id, the row keeps its Better Auth id (the old `_id`) there.
+  if (values.id === undefined && table.idIndex) values.id = entry.docId;
   try {
-    await checkUnique(ctx.db, info.get(model)!, values);
+    await checkUnique(ctx.db, table, values);
   } catch (error) {
     if (!isConvexBetterAuthError(error)) throw error;
     // Someone took the row's unique value since; keeping both would break

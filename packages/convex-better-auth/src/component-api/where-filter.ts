@@ -2,6 +2,16 @@ import type { Where } from "./validators.js";
 
 type Row = Record<string, unknown>;
 
+/**
+ * A row's value for a Better Auth field. The Better Auth `id` of a row is
+ * its stored `id` when it has one (a chosen id: `generateId`, `forceAllowId`)
+ * and its Convex `_id` otherwise, the way `@convex-dev/better-auth` stores it.
+ */
+export function fieldValue(row: Row, field: string): unknown {
+  if (field === "id") return row.id ?? row._id;
+  return row[field];
+}
+
 const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value);
 
 function isInsensitive(clause: Where): boolean {
@@ -24,7 +34,7 @@ function compare(a: unknown, b: unknown): number {
  * (Convex stores no value for an absent optional field, Better Auth means NULL).
  */
 export function matchesClause(row: Row, clause: Where): boolean {
-  const raw = row[clause.field];
+  const raw = fieldValue(row, clause.field);
   const stored = raw === undefined ? null : raw;
   const insensitive = isInsensitive(clause);
   const fold = insensitive ? lower : (value: unknown) => value;
@@ -79,8 +89,8 @@ export function matchesWhere(row: Row, where: readonly Where[]): boolean {
 
 /** Orders rows by one field; nulls first ascending, like SQL's default for most engines here. */
 export function compareRows(a: Row, b: Row, field: string, direction: "asc" | "desc"): number {
-  const left = a[field] ?? null;
-  const right = b[field] ?? null;
+  const left = fieldValue(a, field) ?? null;
+  const right = fieldValue(b, field) ?? null;
   let result: number;
   if (left === null || right === null) result = left === right ? 0 : left === null ? -1 : 1;
   else result = compare(left, right);

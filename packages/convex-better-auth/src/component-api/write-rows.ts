@@ -5,6 +5,7 @@ import { convexBetterAuthError } from "../shared/errors.js";
 import type { TableInfo } from "./schema-info.js";
 import type { Journal } from "./transaction-journal.js";
 import { requireFields } from "./schema-info.js";
+import { getById } from "./read-rows.js";
 
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
 type Ctx = GenericMutationCtx<GenericDataModel>;
@@ -68,7 +69,11 @@ export async function checkUnique(db: Db, table: TableInfo, values: Record<strin
   for (const field of table.uniqueFields) {
     const value = values[field];
     if (value === undefined || value === null) continue;
-    const clash = (await findByField(db, table, field, value)).find((row) => row._id !== selfId);
+    // A chosen id must not be another row's id, stored or `_id`.
+    const clash =
+      field === "id"
+        ? await getById(db, table, value).then((row) => (row && row._id !== selfId ? row : undefined))
+        : (await findByField(db, table, field, value)).find((row) => row._id !== selfId);
     if (clash) {
       throw convexBetterAuthError("DUPLICATE_VALUE", `A "${table.name}" with this ${field} already exists.`, {
         model: table.name,
@@ -91,11 +96,25 @@ export async function insertRow(
   journal?: Journal,
 ) {
   const values = stripUndefined(data);
-  if (typeof values.id !== "string" || values.id.length === 0) {
-    throw convexBetterAuthError("INVALID_ARGUMENT", `"${table.name}.id" must be a non-empty string.`, {
-      model: table.name,
-      field: "id",
-    });
+  if (values.id === null) delete values.id;
+  if (values.id !== undefined) {
+    // A chosen id (`generateId`, `forceAllowId`) is kept in the `id` field;
+    // without one Convex assigns the `_id` that is the row's Better Auth id.
+    if (!table.idIndex) {
+      throw convexBetterAuthError(
+        "INVALID_ARGUMENT",
+        `"${table.name}" stores no chosen ids: its Better Auth id is the Convex _id. ` +
+          "Remove advanced.database.generateId, or add an optional `id` string field and an " +
+          '`.index("id", ["id"])` to the table.',
+        { model: table.name, field: "id" },
+      );
+    }
+    if (typeof values.id !== "string" || values.id.length === 0) {
+      throw convexBetterAuthError("INVALID_ARGUMENT", `"${table.name}.id" must be a non-empty string.`, {
+        model: table.name,
+        field: "id",
+      });
+    }
   }
   checkValues(table, values, true);
   await checkUnique(ctx.db, table, values);
@@ -119,6 +138,16 @@ export async function patchRow(
   journal?: Journal,
 ): Promise<Row> {
   const values = stripUndefined(update);
+  if ("id" in values) {
+    // Better Auth may echo a row's id back in an update; changing it is not an update.
+    if (values.id !== (row.id ?? row._id)) {
+      throw convexBetterAuthError("INVALID_ARGUMENT", `"${table.name}.id" cannot be changed.`, {
+        model: table.name,
+        field: "id",
+      });
+    }
+    delete values.id;
+  }
   checkValues(table, values, false);
   await checkUnique(ctx.db, table, values, row._id);
   await ctx.db.patch(row._id as never, values as never);

@@ -13,7 +13,7 @@ import { transactionTables } from "../component-api/transaction-tables.js";
 
 export const tables = {
   user: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     name: v.string(),
     email: v.string(),
     emailVerified: v.boolean(),
@@ -30,15 +30,17 @@ export const tables = {
     banned: v.optional(v.union(v.null(), v.boolean())),
     banReason: v.optional(v.union(v.null(), v.string())),
     banExpires: v.optional(v.union(v.null(), v.number())),
+    userId: v.optional(v.union(v.null(), v.string())),
   })
     .index("id", ["id"])
     .index("name", ["name"])
     .index("email", ["email"])
     .index("username", ["username"])
     .index("phoneNumber", ["phoneNumber"])
+    .index("userId", ["userId"])
     .index("createdAt", ["createdAt"]),
   session: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     expiresAt: v.number(),
     token: v.string(),
     createdAt: v.number(),
@@ -55,7 +57,7 @@ export const tables = {
     .index("userId", ["userId"])
     .index("userId_expiresAt", ["userId", "expiresAt"]),
   account: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     accountId: v.string(),
     providerId: v.string(),
     userId: v.string(),
@@ -74,7 +76,7 @@ export const tables = {
     .index("providerId_accountId", ["providerId", "accountId"])
     .index("userId_providerId_accountId", ["userId", "providerId", "accountId"]),
   verification: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     identifier: v.string(),
     value: v.string(),
     expiresAt: v.number(),
@@ -86,7 +88,7 @@ export const tables = {
     .index("identifier_createdAt", ["identifier", "createdAt"])
     .index("expiresAt", ["expiresAt"]),
   twoFactor: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     secret: v.string(),
     backupCodes: v.string(),
     userId: v.string(),
@@ -98,7 +100,7 @@ export const tables = {
     .index("secret", ["secret"])
     .index("userId", ["userId"]),
   jwks: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     publicKey: v.string(),
     privateKey: v.string(),
     createdAt: v.number(),
@@ -108,7 +110,7 @@ export const tables = {
   })
     .index("id", ["id"]),
   organization: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     name: v.string(),
     slug: v.string(),
     logo: v.optional(v.union(v.null(), v.string())),
@@ -119,7 +121,7 @@ export const tables = {
     .index("name", ["name"])
     .index("slug", ["slug"]),
   team: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     name: v.string(),
     memberCount: v.number(),
     organizationId: v.string(),
@@ -129,7 +131,7 @@ export const tables = {
     .index("id", ["id"])
     .index("organizationId", ["organizationId"]),
   teamMember: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     teamId: v.string(),
     userId: v.string(),
     membershipKey: v.optional(v.union(v.null(), v.string())),
@@ -141,7 +143,7 @@ export const tables = {
     .index("membershipKey", ["membershipKey"])
     .index("teamId_userId", ["teamId", "userId"]),
   member: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     organizationId: v.string(),
     userId: v.string(),
     role: v.string(),
@@ -154,7 +156,7 @@ export const tables = {
     .index("organizationId_userId", ["organizationId", "userId"])
     .index("organizationId_createdAt", ["organizationId", "createdAt"]),
   invitation: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     organizationId: v.string(),
     email: v.string(),
     role: v.optional(v.union(v.null(), v.string())),
@@ -173,7 +175,7 @@ export const tables = {
     .index("inviterId", ["inviterId"])
     .index("organizationId_status_email", ["organizationId", "status", "email"]),
   passkey: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     name: v.optional(v.union(v.null(), v.string())),
     publicKey: v.string(),
     userId: v.string(),
@@ -189,7 +191,7 @@ export const tables = {
     .index("userId", ["userId"])
     .index("credentialID", ["credentialID"]),
   apikey: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     configId: v.string(),
     name: v.optional(v.union(v.null(), v.string())),
     start: v.optional(v.union(v.null(), v.string())),
@@ -218,8 +220,54 @@ export const tables = {
     .index("key", ["key"])
     .index("referenceId_createdAt", ["referenceId", "createdAt"])
     .index("expiresAt", ["expiresAt"]),
+  oauthApplication: defineTable({
+    id: v.optional(v.string()),
+    name: v.optional(v.union(v.null(), v.string())),
+    icon: v.optional(v.union(v.null(), v.string())),
+    metadata: v.optional(v.union(v.null(), v.string())),
+    clientId: v.optional(v.union(v.null(), v.string())),
+    clientSecret: v.optional(v.union(v.null(), v.string())),
+    redirectUrls: v.optional(v.union(v.null(), v.string())),
+    type: v.optional(v.union(v.null(), v.string())),
+    disabled: v.optional(v.union(v.null(), v.boolean())),
+    userId: v.optional(v.union(v.null(), v.string())),
+    createdAt: v.optional(v.union(v.null(), v.number())),
+    updatedAt: v.optional(v.union(v.null(), v.number())),
+  })
+    .index("id", ["id"])
+    .index("clientId", ["clientId"])
+    .index("userId", ["userId"]),
+  oauthAccessToken: defineTable({
+    id: v.optional(v.string()),
+    accessToken: v.optional(v.union(v.null(), v.string())),
+    refreshToken: v.optional(v.union(v.null(), v.string())),
+    accessTokenExpiresAt: v.optional(v.union(v.null(), v.number())),
+    refreshTokenExpiresAt: v.optional(v.union(v.null(), v.number())),
+    clientId: v.optional(v.union(v.null(), v.string())),
+    userId: v.optional(v.union(v.null(), v.string())),
+    scopes: v.optional(v.union(v.null(), v.string())),
+    createdAt: v.optional(v.union(v.null(), v.number())),
+    updatedAt: v.optional(v.union(v.null(), v.number())),
+  })
+    .index("id", ["id"])
+    .index("accessToken", ["accessToken"])
+    .index("refreshToken", ["refreshToken"])
+    .index("clientId", ["clientId"])
+    .index("userId", ["userId"]),
+  oauthConsent: defineTable({
+    id: v.optional(v.string()),
+    clientId: v.optional(v.union(v.null(), v.string())),
+    userId: v.optional(v.union(v.null(), v.string())),
+    scopes: v.optional(v.union(v.null(), v.string())),
+    createdAt: v.optional(v.union(v.null(), v.number())),
+    updatedAt: v.optional(v.union(v.null(), v.number())),
+    consentGiven: v.optional(v.union(v.null(), v.boolean())),
+  })
+    .index("id", ["id"])
+    .index("clientId", ["clientId"])
+    .index("userId", ["userId"]),
   rateLimit: defineTable({
-    id: v.string(),
+    id: v.optional(v.string()),
     key: v.string(),
     count: v.number(),
     lastRequest: v.number(),
@@ -244,6 +292,9 @@ export const uniqueFields = {
   invitation: ["id"],
   passkey: ["id"],
   apikey: ["id"],
+  oauthApplication: ["id"],
+  oauthAccessToken: ["id"],
+  oauthConsent: ["id"],
   rateLimit: ["id", "key"],
 } as const;
 

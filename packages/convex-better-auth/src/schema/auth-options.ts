@@ -8,7 +8,8 @@
  */
 import { apiKey } from "@better-auth/api-key";
 import { passkey } from "@better-auth/passkey";
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPluginDBSchema } from "better-auth";
+import { convexPluginSchema } from "../plugins/convex/schema.ts";
 import {
   admin,
   anonymous,
@@ -24,6 +25,56 @@ import {
 } from "better-auth/plugins";
 
 const noop = async (): Promise<void> => {};
+
+const optional = (type: "string" | "boolean" | "date", index = false) =>
+  ({ type, required: false, ...(index ? { index: true } : {}) }) as const;
+
+/**
+ * Tables of better-auth 1.6's OIDC provider plugin, which
+ * `@convex-dev/better-auth` 0.12 bundles (every field optional, as it
+ * declares them). Better Auth 1.7 removed that plugin; the tables stay so a
+ * deployment that has rows in them deploys unchanged.
+ */
+export const legacyOidcProviderSchema = {
+  oauthApplication: {
+    fields: {
+      name: optional("string"),
+      icon: optional("string"),
+      metadata: optional("string"),
+      clientId: optional("string", true),
+      clientSecret: optional("string"),
+      redirectUrls: optional("string"),
+      type: optional("string"),
+      disabled: optional("boolean"),
+      userId: optional("string", true),
+      createdAt: optional("date"),
+      updatedAt: optional("date"),
+    },
+  },
+  oauthAccessToken: {
+    fields: {
+      accessToken: optional("string", true),
+      refreshToken: optional("string", true),
+      accessTokenExpiresAt: optional("date"),
+      refreshTokenExpiresAt: optional("date"),
+      clientId: optional("string", true),
+      userId: optional("string", true),
+      scopes: optional("string"),
+      createdAt: optional("date"),
+      updatedAt: optional("date"),
+    },
+  },
+  oauthConsent: {
+    fields: {
+      clientId: optional("string", true),
+      userId: optional("string", true),
+      scopes: optional("string"),
+      createdAt: optional("date"),
+      updatedAt: optional("date"),
+      consentGiven: optional("boolean"),
+    },
+  },
+} satisfies BetterAuthPluginDBSchema;
 
 /**
  * Options whose `getAuthTables` output defines the component's tables.
@@ -61,6 +112,9 @@ export const schemaAuthOptions = {
     organization({ teams: { enabled: true } }),
     passkey(),
     apiKey(),
-    // Our own `convex()` plugin declares the same `jwks` table as jwt().
+    // Our own `convex()` plugin declares the same `jwks` table as jwt(),
+    // plus `user.userId`; its schema alone is enough here.
+    { id: "convex", schema: convexPluginSchema },
+    { id: "legacy-oidc-provider", schema: legacyOidcProviderSchema },
   ],
 } satisfies BetterAuthOptions;

@@ -42,6 +42,7 @@ const BASE: Record<FieldSpec["type"], ValidatorDescriptor> = {
 export function fieldValidator(field: FieldSpec): ValidatorDescriptor {
   const base = BASE[field.type];
   if (field.required) return base;
+  if (field.nullable === false) return { kind: "optional", inner: base };
   return { kind: "optional", inner: { kind: "union", members: [{ kind: "null" }, base] } };
 }
 

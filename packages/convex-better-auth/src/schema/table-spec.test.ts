@@ -36,12 +36,12 @@ describe("betterAuthTablesToSpec", () => {
     notInstalled: [["whatever"]],
   });
 
-  it("keys tables and fields by physical name and adds id first", () => {
+  it("keys tables and fields by physical name and adds the optional stored id first", () => {
     expect(Object.keys(spec)).toEqual(["users", "sessions"]);
     expect(Object.keys(spec.users!.fields)).toEqual([
       "id", "email_address", "name", "tags", "scores", "kind", "meta", "big", "bornAt",
     ]);
-    expect(spec.users!.fields.id).toEqual({ type: "string", required: true, unique: true });
+    expect(spec.users!.fields.id).toEqual({ type: "string", required: false, unique: true, nullable: false });
     expect(spec.users!.fields.kind!.type).toBe("enum");
   });
 
@@ -138,7 +138,7 @@ describe("renderSchemaSource", () => {
         "",
         "export const tables = {",
         "  users: defineTable({",
-        "    id: v.string(),",
+        "    id: v.optional(v.string()),",
         "    email_address: v.string(),",
         "    name: v.string(),",
         "    tags: v.optional(v.union(v.null(), v.array(v.string()))),",

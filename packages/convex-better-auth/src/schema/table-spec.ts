@@ -18,6 +18,8 @@ export type FieldSpec = {
     | "enum";
   required: boolean;
   unique: boolean;
+  /** An optional field that Better Auth never sets to null (default: it may). */
+  nullable?: false;
 };
 
 /** One table: fields and indexes keyed by physical names. */
@@ -35,7 +37,11 @@ export type SchemaSpec = Record<string, TableSpec>;
  */
 export type ExtraIndexes = Record<string, string[][]>;
 
-/** Better Auth's id, stored next to Convex's `_id`; the index shares its name. */
+/**
+ * A chosen Better Auth id (`generateId`, `forceAllowId`), stored next to
+ * Convex's `_id`; the index shares its name. Optional: a row without it has
+ * its `_id` as Better Auth id, the way `@convex-dev/better-auth` stores rows.
+ */
 export const ID_FIELD = "id";
 
 const RESERVED_INDEX_NAMES = new Set(["by_id", "by_creation_time"]);
@@ -47,7 +53,7 @@ const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 /**
  * Builds the component's schema description from Better Auth's tables.
  *
- * Adds the `id` field and index to every table, and indexes every field Better
+ * Adds the optional `id` field and its index to every table, and indexes every field Better
  * Auth looks rows up by (unique, references, `index`, `sortable`, table-level
  * `indexes`) plus `extraIndexes`. Identical field lists are emitted once.
  *
@@ -104,7 +110,7 @@ export function uniqueFieldsFromSpec(spec: SchemaSpec): Record<string, string[]>
 /** Accumulates one physical table (several logical keys may share it). */
 class TableBuilder {
   private readonly fields: Record<string, FieldSpec> = {
-    [ID_FIELD]: { type: "string", required: true, unique: true },
+    [ID_FIELD]: { type: "string", required: false, unique: true, nullable: false },
   };
   private readonly indexes: { name: string; fields: string[] }[] = [];
   private readonly logicalToPhysical = new Map([[ID_FIELD, ID_FIELD]]);

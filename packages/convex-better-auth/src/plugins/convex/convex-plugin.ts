@@ -6,7 +6,7 @@ import { createFollowSessionCookieHook, createFollowSessionCookieOnResponse } fr
 import { createGetLatestJwksEndpoint, createJwksEndpoint, createRotateKeysEndpoint } from "./jwks-endpoints.js";
 import { createOpenIdConfigurationEndpoint } from "./openid-configuration-endpoint.js";
 import { resolveConvexOptions, type ResolvedConvexOptions } from "./resolve-options.js";
-import { convexJwksSchema } from "./schema.js";
+import { convexPluginSchema } from "./schema.js";
 import { createTokenEndpoint } from "./token-endpoint.js";
 import type { ConvexPluginOptions } from "./types.js";
 
@@ -101,7 +101,7 @@ export const convex = (options: ConvexPluginOptions) => {
       after: [createFollowSessionCookieHook(resolved)],
     },
     onResponse: createFollowSessionCookieOnResponse(resolved),
-    schema: convexJwksSchema,
+    schema: convexPluginSchema,
     $ERROR_CODES: CONVEX_ERROR_CODES,
     options,
   } satisfies BetterAuthPlugin;
