@@ -12,9 +12,22 @@ import {
 } from "./adapter-transaction.js";
 import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError } from "./query-ctx-writes.js";
 import type { AuthComponentApi, RunCtx } from "./types.js";
+import { withFallback } from "./optional-functions.js";
+import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
 const MAX_PAGE = 1000;
+
+/** Compare-and-set attempts of an increment through the basic functions. */
+const MAX_INCREMENT_ATTEMPTS = 16;
+
+const idClause = (id: unknown): Where => ({
+  field: "id",
+  operator: "eq",
+  value: typeof id === "string" ? id : String(id),
+  connector: "AND",
+  mode: "sensitive",
+});
 
 /** Trigger functions for one table; each runs in the same transaction as the write. */
 export type TableTriggers = {
@@ -224,18 +237,41 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
         },
 
         count: async ({ model, where: clauses }) => {
-          let total = 0;
-          let cursor: string | null = null;
-          for (;;) {
-            const page: { count: number; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.count, {
-              model,
-              where: where(model, clauses),
-              paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
-            });
-            total += page.count;
-            if (page.isDone) return total;
-            cursor = page.continueCursor;
-          }
+          const cleaned = where(model, clauses);
+          const countPages = async (
+            read: (cursor: string | null) => Promise<{ count: number; isDone: boolean; continueCursor: string }>,
+          ) => {
+            let total = 0;
+            let cursor: string | null = null;
+            for (;;) {
+              const page = await read(cursor);
+              total += page.count;
+              if (page.isDone) return total;
+              cursor = page.continueCursor;
+            }
+          };
+          return await withFallback(
+            component,
+            "count",
+            () =>
+              countPages((cursor) =>
+                ctx.runQuery(api.count, {
+                  model,
+                  where: cleaned,
+                  paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
+                }),
+              ),
+            () =>
+              countPages(async (cursor) => {
+                const page: { page: unknown[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.findMany, {
+                  model,
+                  where: cleaned,
+                  select: ["_id"],
+                  paginationOpts: { cursor, numItems: MAX_PAGE },
+                });
+                return { count: page.page.length, isDone: page.isDone, continueCursor: page.continueCursor };
+              }),
+          );
         },
 
         update: async ({ model, modelKey, where: rawWhere, update }) => {
@@ -313,29 +349,68 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
 
         consumeOne: async ({ model, where: clauses }) => {
           if (!canWrite) throw writeInQueryCtxError("consume", model);
-          return await mutate(
-            api.consumeOne,
-            { input: { model, where: where(model, clauses) }, ...(await handles(model, ["onDelete"])) },
-            model,
-            "delete",
+          const cleaned = where(model, clauses);
+          const triggerHandles = await handles(model, ["onDelete"]);
+          return await withFallback(
+            component,
+            "consumeOne",
+            () => mutate(api.consumeOne, { input: { model, where: cleaned }, ...triggerHandles }, model, "delete"),
+            async () => {
+              // Only one deleteOne can delete the row: whoever gets it back consumed it.
+              const row = await findOneRow(model, cleaned);
+              if (!row) return null;
+              return await mutate(
+                api.deleteOne,
+                { input: { model, where: [...cleaned, idClause(row.id)] }, ...triggerHandles },
+                model,
+                "delete",
+              );
+            },
           );
         },
 
         incrementOne: async ({ model, where: clauses, increment, set }) => {
           if (!canWrite) throw writeInQueryCtxError("update", model);
-          return await mutate(
-            api.incrementOne,
-            {
-              input: {
+          const cleaned = where(model, clauses);
+          const values = set ? cleanData(set as Record<string, unknown>) : undefined;
+          const triggerHandles = await handles(model, ["onUpdate"]);
+          return await withFallback(
+            component,
+            "incrementOne",
+            () =>
+              mutate(
+                api.incrementOne,
+                { input: { model, where: cleaned, increment, set: values }, ...triggerHandles },
                 model,
-                where: where(model, clauses),
-                increment,
-                set: set ? cleanData(set as Record<string, unknown>) : undefined,
-              },
-              ...(await handles(model, ["onUpdate"])),
+                "update",
+              ),
+            async () => {
+              // Compare-and-set: the update applies only while every counter
+              // still holds the value it was computed from.
+              for (let attempt = 0; attempt < MAX_INCREMENT_ATTEMPTS; attempt++) {
+                const row = await findOneRow(model, cleaned);
+                if (!row) return null;
+                const update: Record<string, unknown> = { ...values };
+                const guard: Where[] = [...cleaned, idClause(row.id)];
+                for (const [field, delta] of Object.entries(increment)) {
+                  const current = typeof row[field] === "number" ? row[field] : null;
+                  update[field] = (current ?? 0) + delta;
+                  guard.push({ field, operator: "eq", value: current, connector: "AND", mode: "sensitive" });
+                }
+                const updated = await mutate(
+                  api.updateOne,
+                  { input: { model, where: guard, update }, ...triggerHandles },
+                  model,
+                  "update",
+                );
+                if (updated) return updated;
+              }
+              throw convexBetterAuthError(
+                "WRITE_CONFLICT",
+                `Incrementing a "${model}" row lost ${MAX_INCREMENT_ATTEMPTS} times to concurrent writers.`,
+                { model },
+              );
             },
-            model,
-            "update",
           );
         },
       };

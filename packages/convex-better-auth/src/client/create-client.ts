@@ -9,6 +9,7 @@ import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { hasTransactionTables } from "../component-api/transaction-tables.js";
 import { convexAdapter, type AuthFunctions, type TableTriggers } from "./adapter.js";
+import { withFallback } from "./optional-functions.js";
 import { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
 import type { AuthComponentApi, CreateAuth, GenericCtx, RunCtx } from "./types.js";
 
@@ -70,17 +71,42 @@ export function createClient<DataModel extends GenericDataModel = any>(
   const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;
   const transactions = localTables === undefined || hasTransactionTables(localTables);
 
+  const byId = (model: string, id: string) => [{ field: "id", operator: "eq" as const, value: id }];
+
+  /** The live session by id: one query, or two basic reads on a component without `getSession`. */
+  async function liveSession(ctx: GenericCtx<DataModel>, sessionId: string) {
+    return await withFallback(
+      component,
+      "getSession",
+      () => ctx.runQuery(api.getSession, { sessionId }),
+      async () => {
+        const session = await ctx.runQuery(api.findOne, { model: "session", where: byId("session", sessionId) });
+        return session && typeof session.expiresAt === "number" && session.expiresAt > Date.now() ? session : null;
+      },
+    );
+  }
+
   async function safeGetAuthUser(ctx: GenericCtx<DataModel>) {
     const claims = await sessionClaims(ctx as GenericCtx<any>);
     if (!claims) return null;
-    return (await ctx.runQuery(api.getAuthUser, claims)) ?? null;
+    const user = await withFallback(
+      component,
+      "getAuthUser",
+      () => ctx.runQuery(api.getAuthUser, claims),
+      async () => {
+        const session = await liveSession(ctx, claims.sessionId);
+        if (!session || session.userId !== claims.userId) return null;
+        return await ctx.runQuery(api.findOne, { model: "user", where: byId("user", session.userId) });
+      },
+    );
+    return user ?? null;
   }
 
   async function getHeaders(ctx: GenericCtx<DataModel>): Promise<Headers> {
     const claims = await sessionClaims(ctx as GenericCtx<any>);
     const headers = new Headers();
     if (!claims) return headers;
-    const session = await ctx.runQuery(api.getSession, { sessionId: claims.sessionId });
+    const session = await liveSession(ctx, claims.sessionId);
     if (!session || session.userId !== claims.userId) return headers;
     // The convex() plugin turns this into a session cookie for in-process
     // auth.api calls only; HTTP requests cannot authenticate with it.

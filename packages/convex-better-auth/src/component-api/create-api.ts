@@ -8,7 +8,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { findFirst, getById, readRows, selectFields, toAuthRow, withAuthId } from "./read-rows.js";
+import { findFirst, getById, readRows, selectFields, toAuthRow } from "./read-rows.js";
 import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
@@ -92,9 +92,10 @@ export function createComponentApi(
 
   /** The session row by Better Auth id, unless it has expired (revoked ones are gone). */
   async function liveSession(db: GenericDatabaseReader<GenericDataModel>, sessionId: string) {
-    const session = await getById(db, requireTable(info(), "session"), sessionId);
+    const table = requireTable(info(), "session");
+    const session = await getById(db, table, sessionId);
     if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
-    return withAuthId(session);
+    return toAuthRow(table, session);
   }
 
   return {
@@ -278,7 +279,8 @@ export function createComponentApi(
         const session = await liveSession(ctx.db, args.sessionId);
         if (!session) return null;
         if (args.userId !== undefined && session.userId !== args.userId) return null;
-        return withAuthId(await getById(ctx.db, requireTable(info(), "user"), session.userId));
+        const users = requireTable(info(), "user");
+        return toAuthRow(users, await getById(ctx.db, users, session.userId));
       },
     }),
   };

@@ -94,12 +94,6 @@ async function rowsByIds(db: Db, table: TableInfo, ids: readonly unknown[]): Pro
   return rows;
 }
 
-/** Adds the Better Auth `id` to a row read from the table (see {@link fieldValue}). */
-export function withAuthId<T extends Row | null>(row: T): T {
-  if (row === null || row.id !== undefined) return row;
-  return { ...row, id: row._id };
-}
-
 /**
  * A row as the adapter hands it to Better Auth: its Better Auth `id`, and
  * `null` for every field of the table it does not store (Better Auth's SQL

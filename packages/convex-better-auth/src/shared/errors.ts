@@ -24,6 +24,8 @@ export const CONVEX_BETTER_AUTH_ERROR_CODES = {
   WRONG_CTX: "WRONG_CTX",
   /** A Better Auth transaction outlived its timeout (or was already finished) and was rolled back. */
   TRANSACTION_EXPIRED: "TRANSACTION_EXPIRED",
+  /** An atomic increment lost every retry to concurrent writers of the same row. */
+  WRITE_CONFLICT: "WRITE_CONFLICT",
 } as const;
 
 /** One of {@link CONVEX_BETTER_AUTH_ERROR_CODES}. */
