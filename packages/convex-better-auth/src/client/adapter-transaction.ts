@@ -1,4 +1,4 @@
-import type { AuthComponentApi, RunCtx } from "./types.js";
+import type { AuthComponentApi, FullComponentApi, RunCtx } from "./types.js";
 
 /**
  * How long a Better Auth transaction may go without a write before the
@@ -45,7 +45,7 @@ export async function runJournaledTransaction<R>(
   tx: TransactionState,
   callback: () => Promise<R>,
 ): Promise<R> {
-  const api = component.adapter;
+  const api = (component as FullComponentApi).adapter;
   const mutate = ctx.runMutation!;
   let result: R;
   try {

@@ -3,6 +3,7 @@ import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/
 import { createFunctionHandle, type FunctionReference } from "convex/server";
 import type { Where } from "../component-api/validators.js";
 import { cleanData, cleanWhere, type IsDateField } from "./adapter-values.js";
+import { createConvexAdapterSchema } from "./create-schema.js";
 import {
   DEFAULT_TRANSACTION_TIMEOUT_MS,
   newTransaction,
@@ -11,7 +12,7 @@ import {
   type TransactionState,
 } from "./adapter-transaction.js";
 import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError } from "./query-ctx-writes.js";
-import type { AuthComponentApi, RunCtx } from "./types.js";
+import type { AuthComponentApi, FullComponentApi, RunCtx } from "./types.js";
 import { withFallback } from "./optional-functions.js";
 import { convexBetterAuthError } from "../shared/errors.js";
 
@@ -86,7 +87,7 @@ const UNDO_TRIGGER = { create: "onDelete", update: "onUpdate", delete: "onCreate
  * ```
  */
 export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options: ConvexAdapterOptions = {}) {
-  const api = component.adapter;
+  const api = (component as FullComponentApi).adapter;
   const canWrite = typeof ctx.runMutation === "function";
 
   async function handles(model: string, keys: (keyof TableTriggers)[]) {
@@ -201,6 +202,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       }
 
       return {
+        createSchema: createConvexAdapterSchema,
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
           return await mutate(

@@ -1,29 +1,40 @@
 import {
   internalMutationGeneric,
   queryGeneric,
+  type DataModelFromSchemaDefinition,
+  type DocumentByName,
   type GenericDataModel,
+  type GenericDocument,
+  type GenericMutationCtx,
   type GenericQueryCtx,
+  type GenericSchema,
   type HttpRouter,
+  type SchemaDefinition,
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { hasTransactionTables } from "../component-api/transaction-tables.js";
+import type defaultSchema from "../component/schema.js";
 import { convexAdapter, type AuthFunctions, type TableTriggers } from "./adapter.js";
 import { withFallback } from "./optional-functions.js";
 import { registerRoutes, registerRoutesLazy, type CorsOptions, type LazyRouteOptions } from "./register-routes.js";
-import type { AuthComponentApi, CreateAuth, GenericCtx, RunCtx } from "./types.js";
+import type { Triggers } from "./triggers.js";
+import type { AuthComponentApi, CreateAuth, FullComponentApi, GenericCtx, RunCtx } from "./types.js";
 
 /** Options of {@link createClient}. */
-export type ClientConfig<DataModel extends GenericDataModel = GenericDataModel> = {
-  /** Your own component schema (local install); only its type matters to the client. */
-  local?: { schema?: unknown };
+export type ClientConfig<
+  DataModel extends GenericDataModel = GenericDataModel,
+  Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema,
+> = {
+  /** Your own component schema (local install): it types users and triggers, and tells whether transactions can be journaled. */
+  local?: { schema?: Schema };
   /** Log every adapter call. */
   verbose?: boolean;
   /**
    * Functions run in the same transaction as a write to a table, keyed by
    * Better Auth model name. Needs `authFunctions`.
    */
-  triggers?: Record<string, TableTriggers>;
+  triggers?: Triggers<DataModel, Schema>;
   /** Where `triggersApi()` is exported, usually `internal.auth`. */
   authFunctions?: AuthFunctions;
   /**
@@ -32,9 +43,11 @@ export type ClientConfig<DataModel extends GenericDataModel = GenericDataModel> 
    * mid-way leaves nothing half-written. Default 60 000 ms.
    */
   transactionTimeoutMs?: number;
-  /** @internal phantom for the app's data model */
-  _dataModel?: DataModel;
 };
+
+/** The component's user document for a schema (the bundled one by default). */
+export type AuthUser<Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema> =
+  "user" extends keyof Schema["tables"] ? DocumentByName<DataModelFromSchemaDefinition<Schema>, "user"> : GenericDocument;
 
 type Identity = { subject: string; sessionId?: unknown } | null;
 
@@ -48,6 +61,8 @@ async function sessionClaims(ctx: GenericCtx<any>) {
  * The component client: everything the app needs to run Better Auth on
  * Convex and to ask who is signed in.
  *
+ * @typeParam DataModel Your app's `DataModel` (types the ctx of triggers and helpers).
+ * @typeParam Schema Your component's schema for a local install (types users and triggers).
  * @param component `components.betterAuth` from your app's `_generated/api`.
  * @example
  * ```ts
@@ -60,18 +75,23 @@ async function sessionClaims(ctx: GenericCtx<any>) {
  *   args: {},
  *   handler: (ctx) => authComponent.getAuthUser(ctx),
  * });
+ *
+ * // A local install: createClient<DataModel, typeof authSchema>(components.betterAuth, { local: { schema: authSchema } })
  * ```
  */
-export function createClient<DataModel extends GenericDataModel = any>(
-  component: AuthComponentApi,
-  config: ClientConfig<DataModel> = {},
-) {
-  const api = component.adapter;
+export function createClient<
+  DataModel extends GenericDataModel = any,
+  Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema,
+  Api extends AuthComponentApi = AuthComponentApi,
+>(component: Api, config: ClientConfig<DataModel, Schema> = {}) {
+  type User = AuthUser<Schema>;
+  const triggers = config.triggers as Record<string, TableTriggers> | undefined;
+  const api = (component as unknown as FullComponentApi).adapter;
   // A local-install schema without the transaction tables cannot journal.
   const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;
   const transactions = localTables === undefined || hasTransactionTables(localTables);
 
-  const byId = (model: string, id: string) => [{ field: "id", operator: "eq" as const, value: id }];
+  const byId = (_model: "user" | "session", id: string) => [{ field: "id", operator: "eq" as const, value: id }];
 
   /** The live session by id: one query, or two basic reads on a component without `getSession`. */
   async function liveSession(ctx: GenericCtx<DataModel>, sessionId: string) {
@@ -86,7 +106,7 @@ export function createClient<DataModel extends GenericDataModel = any>(
     );
   }
 
-  async function safeGetAuthUser(ctx: GenericCtx<DataModel>) {
+  async function safeGetAuthUser(ctx: GenericCtx<DataModel>): Promise<User | null> {
     const claims = await sessionClaims(ctx as GenericCtx<any>);
     if (!claims) return null;
     const user = await withFallback(
@@ -99,7 +119,7 @@ export function createClient<DataModel extends GenericDataModel = any>(
         return await ctx.runQuery(api.findOne, { model: "user", where: byId("user", session.userId) });
       },
     );
-    return user ?? null;
+    return (user as User | null) ?? null;
   }
 
   async function getHeaders(ctx: GenericCtx<DataModel>): Promise<Headers> {
@@ -120,7 +140,7 @@ export function createClient<DataModel extends GenericDataModel = any>(
     adapter: (ctx: GenericCtx<DataModel>) =>
       convexAdapter(ctx as unknown as RunCtx, component, {
         debugLogs: config.verbose ?? false,
-        triggers: config.triggers,
+        triggers,
         authFunctions: config.authFunctions,
         transactions,
         transactionTimeoutMs: config.transactionTimeoutMs,
@@ -133,15 +153,26 @@ export function createClient<DataModel extends GenericDataModel = any>(
     safeGetAuthUser,
 
     /** The signed-in user; throws `ConvexError({ code: "UNAUTHENTICATED" })` when there is none. */
-    getAuthUser: async (ctx: GenericCtx<DataModel>) => {
+    getAuthUser: async (ctx: GenericCtx<DataModel>): Promise<User> => {
       const user = await safeGetAuthUser(ctx);
       if (!user) throw convexBetterAuthError("UNAUTHENTICATED", "Not signed in, or the session has ended.");
       return user;
     },
 
-    /** Any user by Better Auth id, or null. */
-    getAnyUserById: async (ctx: GenericCtx<DataModel>, id: string) =>
-      (await ctx.runQuery(api.findOne, { model: "user", where: [{ field: "id", value: id }] })) ?? null,
+    /** Any user by Better Auth id (the user's `_id`), or null; a malformed id is null too. */
+    getAnyUserById: async (ctx: GenericCtx<DataModel>, id: string): Promise<User | null> =>
+      ((await ctx.runQuery(api.findOne, { model: "user", where: byId("user", id) })) as User | null) ?? null,
+
+    /**
+     * Stores an app user id on the component user (`user.userId`).
+     *
+     * @deprecated Kept for apps moving from `@convex-dev/better-auth`, which
+     * deprecated it in 0.9: store the Better Auth user's `_id` in your own
+     * table instead (e.g. from an `onCreate` trigger).
+     */
+    setUserId: async (ctx: GenericMutationCtx<DataModel>, authId: string, userId: string): Promise<void> => {
+      await ctx.runMutation(api.updateOne, { input: { model: "user", where: byId("user", authId), update: { userId } } });
+    },
 
     /** Headers that make `auth.api.*` calls act as the signed-in user. */
     getHeaders,
@@ -168,19 +199,19 @@ export function createClient<DataModel extends GenericDataModel = any>(
       onCreate: internalMutationGeneric({
         args: { model: v.string(), doc: v.any() },
         handler: async (ctx, args) => {
-          await config.triggers?.[args.model]?.onCreate?.(ctx, args.doc);
+          await triggers?.[args.model]?.onCreate?.(ctx, args.doc);
         },
       }),
       onUpdate: internalMutationGeneric({
         args: { model: v.string(), newDoc: v.any(), oldDoc: v.any() },
         handler: async (ctx, args) => {
-          await config.triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
+          await triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
         },
       }),
       onDelete: internalMutationGeneric({
         args: { model: v.string(), doc: v.any() },
         handler: async (ctx, args) => {
-          await config.triggers?.[args.model]?.onDelete?.(ctx, args.doc);
+          await triggers?.[args.model]?.onDelete?.(ctx, args.doc);
         },
       }),
     }),

@@ -1,4 +1,5 @@
 import type {
+  DefaultFunctionArgs,
   FunctionReference,
   GenericActionCtx,
   GenericDataModel,
@@ -21,8 +22,40 @@ export type RunMutationCtx<DataModel extends GenericDataModel = GenericDataModel
   | GenericMutationCtx<DataModel>
   | GenericActionCtx<DataModel>;
 
-/** The `components.betterAuth` reference, from the built-in component or a component folder of your own. */
-export type AuthComponentApi = ComponentApi;
+/**
+ * The adapter functions every Better Auth component exports. A local install
+ * written for `@convex-dev/better-auth` exports only these; the client then
+ * answers through them what the others would do in one call.
+ */
+export type BasicAdapterApi = {
+  create: FunctionReference<"mutation", "internal">;
+  findOne: FunctionReference<"query", "internal">;
+  findMany: FunctionReference<"query", "internal">;
+  updateOne: FunctionReference<"mutation", "internal">;
+  updateMany: FunctionReference<"mutation", "internal">;
+  deleteOne: FunctionReference<"mutation", "internal">;
+  deleteMany: FunctionReference<"mutation", "internal">;
+};
+
+/**
+ * The `components.betterAuth` reference: the built-in component
+ * (`ComponentApi`) or a component folder of your own, whose `adapter`
+ * module exports at least the {@link BasicAdapterApi} functions.
+ */
+export type AuthComponentApi = { adapter: BasicAdapterApi & Partial<ComponentApi["adapter"]> };
+
+/** The built-in component's full API, which the client calls (falling back where a local install lacks a function). */
+export type FullComponentApi = ComponentApi;
+
+/**
+ * A mutation Better Auth events can call, e.g. in `databaseHooks`.
+ *
+ * @example
+ * ```ts
+ * const onSignUp: EventFunction<{ userId: string }> = internal.users.onSignUp;
+ * ```
+ */
+export type EventFunction<T extends DefaultFunctionArgs> = FunctionReference<"mutation", "internal" | "public", T>;
 
 /** What the adapter needs from a ctx: the two ways to call the component. */
 export type RunCtx = {

@@ -1,30 +1,33 @@
-import type { DataModelFromSchemaDefinition, GenericMutationCtx } from "convex/server";
+import type { DataModelFromSchemaDefinition } from "convex/server";
 import { createClient } from "../../client/index.js";
 import { components, internal } from "./_generated/api.js";
 import type schema from "./schema.js";
 
-type Ctx = GenericMutationCtx<DataModelFromSchemaDefinition<typeof schema>>;
+type DataModel = DataModelFromSchemaDefinition<typeof schema>;
 
-export const authComponent = createClient(components.betterAuth, {
+// A row's Better Auth id: the id the test chose, else its Convex `_id`.
+const authId = (doc: { id?: string; _id: string }) => doc.id ?? doc._id;
+
+export const authComponent = createClient<DataModel>(components.betterAuth, {
   authFunctions: internal.auth,
   triggers: {
     user: {
-      onCreate: async (ctx: Ctx, doc: { id: string; name: string }) => {
+      onCreate: async (ctx, doc) => {
         if (doc.name === "Reject Me") throw new Error("trigger refused the user");
-        await ctx.db.insert("profiles", { userId: doc.id, name: doc.name });
+        await ctx.db.insert("profiles", { userId: authId(doc), name: doc.name });
       },
-      onUpdate: async (ctx: Ctx, newDoc: { id: string; name: string }, oldDoc: { name: string }) => {
+      onUpdate: async (ctx, newDoc, oldDoc) => {
         const profile = await ctx.db
           .query("profiles")
-          .withIndex("userId", (q) => q.eq("userId", newDoc.id))
+          .withIndex("userId", (q) => q.eq("userId", authId(newDoc)))
           .unique();
         if (profile) await ctx.db.patch(profile._id, { name: newDoc.name });
-        await ctx.db.insert("audit", { event: `rename ${oldDoc.name} -> ${newDoc.name}`, userId: newDoc.id });
+        await ctx.db.insert("audit", { event: `rename ${oldDoc.name} -> ${newDoc.name}`, userId: authId(newDoc) });
       },
-      onDelete: async (ctx: Ctx, doc: { id: string }) => {
+      onDelete: async (ctx, doc) => {
         const profile = await ctx.db
           .query("profiles")
-          .withIndex("userId", (q) => q.eq("userId", doc.id))
+          .withIndex("userId", (q) => q.eq("userId", authId(doc)))
           .unique();
         if (profile) await ctx.db.delete(profile._id);
       },
