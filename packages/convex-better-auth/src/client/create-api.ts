@@ -9,10 +9,13 @@ import { createComponentApi } from "../component-api/create-api.js";
  * are unique; the schema's indexes drive the query planner.
  *
  * @param schema Your component's `defineSchema(...)`: one table per Better
- *   Auth model with an `id` string field and an `id` index, plus
- *   `...transactionTables` for atomic Better Auth transactions (then export
- *   the three transaction functions from this `adapter` module too: the
- *   expiry job is scheduled as `adapter:expireTransaction`).
+ *   Auth model (a row's Better Auth id is its Convex `_id`; an optional
+ *   `id` string field with an `id` index also stores chosen ids, for
+ *   `advanced.database.generateId`), plus `...transactionTables` for atomic
+ *   Better Auth transactions (then export the three transaction functions
+ *   from this `adapter` module too: the expiry job is scheduled as
+ *   `adapter:expireTransaction`). A schema written for
+ *   `@convex-dev/better-auth` works as it is.
  * @param createAuthOptions Returns the Better Auth options your app uses
  *   (called once, with an empty ctx, to read the tables).
  * @example
