@@ -1,6 +1,13 @@
 import type { BetterAuthOptions } from "better-auth";
 import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/adapters";
-import { createFunctionHandle, type FunctionReference } from "convex/server";
+import {
+  createFunctionHandle,
+  type FunctionReference,
+  type GenericDataModel,
+  type GenericDocument,
+  type GenericMutationCtx,
+} from "convex/server";
+import type { Triggers } from "./triggers.js";
 import type { Where } from "../component-api/validators.js";
 import { cleanData, cleanWhere, type IsDateField } from "./adapter-values.js";
 import { createConvexAdapterSchema } from "./create-schema.js";
@@ -30,11 +37,15 @@ const idClause = (id: unknown): Where => ({
   mode: "sensitive",
 });
 
-/** Trigger functions for one table; each runs in the same transaction as the write. */
+/**
+ * Trigger functions for one table, untyped; `createClient`'s `triggers`
+ * option types them per table ({@link Triggers}). Each runs in the same
+ * transaction as the write.
+ */
 export type TableTriggers = {
-  onCreate?: (ctx: any, doc: any) => Promise<void>;
-  onUpdate?: (ctx: any, newDoc: any, oldDoc: any) => Promise<void>;
-  onDelete?: (ctx: any, doc: any) => Promise<void>;
+  onCreate?: (ctx: GenericMutationCtx<GenericDataModel>, doc: GenericDocument) => Promise<void>;
+  onUpdate?: (ctx: GenericMutationCtx<GenericDataModel>, newDoc: GenericDocument, oldDoc: GenericDocument) => Promise<void>;
+  onDelete?: (ctx: GenericMutationCtx<GenericDataModel>, doc: GenericDocument) => Promise<void>;
 };
 
 /** Internal mutations exported by `authComponent.triggersApi()`, usually `internal.auth`. */

@@ -80,12 +80,12 @@ async function sessionClaims(ctx: GenericCtx<any>) {
  * ```
  */
 export function createClient<
-  DataModel extends GenericDataModel = any,
+  DataModel extends GenericDataModel = GenericDataModel,
   Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema,
   Api extends AuthComponentApi = AuthComponentApi,
 >(component: Api, config: ClientConfig<DataModel, Schema> = {}) {
   type User = AuthUser<Schema>;
-  const triggers = config.triggers as Record<string, TableTriggers> | undefined;
+  const triggers = config.triggers as unknown as Record<string, TableTriggers> | undefined;
   const api = (component as unknown as FullComponentApi).adapter;
   // A local-install schema without the transaction tables cannot journal.
   const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;

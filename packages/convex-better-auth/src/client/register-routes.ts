@@ -51,10 +51,21 @@ export type LazyRouteOptions = {
   cors?: CorsOptions;
 };
 
-type AuthLike = {
+/**
+ * What the routes need of a Better Auth instance: its handler and the
+ * options that give its base path and trusted origins.
+ *
+ * @example
+ * ```ts
+ * const auth: RegisterableAuth = betterAuth({ database: authComponent.adapter(ctx) });
+ * ```
+ */
+export type RegisterableAuth = {
   handler: (request: Request) => Promise<Response>;
   options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown };
 };
+
+type AuthLike = RegisterableAuth;
 
 function originsOf(auth: AuthLike): string[] {
   const origins = new Set<string>();

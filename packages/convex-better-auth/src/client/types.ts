@@ -7,6 +7,7 @@ import type {
   GenericQueryCtx,
 } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
+import type { RegisterableAuth } from "./register-routes.js";
 
 /**
  * Any Convex function ctx: query, mutation or action. Better Auth runs in all
@@ -64,6 +65,6 @@ export type RunCtx = {
 };
 
 /** Your `createAuth(ctx)` function: builds the Better Auth instance for one ctx. */
-export type CreateAuth<DataModel extends GenericDataModel = GenericDataModel, Auth = any> = (
+export type CreateAuth<DataModel extends GenericDataModel = GenericDataModel, Auth = RegisterableAuth> = (
   ctx: GenericCtx<DataModel>,
 ) => Auth;
