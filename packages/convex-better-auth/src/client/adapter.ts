@@ -165,6 +165,23 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
       };
       const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) =>
         cleanWhere(clauses, isDate(model, modelKey));
+      const storedFields = new Map<string, string[]>();
+      // Convex stores nothing for an unset field; Better Auth's SQL adapters
+      // return NULL for it, and its plugins compare with null.
+      function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
+        if (row === null || typeof row !== "object") return row;
+        const key = logical(model, modelKey);
+        let fields = storedFields.get(key);
+        if (!fields) {
+          fields = Object.entries(schema[key]?.fields ?? {}).map(([name, field]) => field.fieldName ?? name);
+          storedFields.set(key, fields);
+        }
+        const record = row as Record<string, unknown>;
+        for (const field of fields) {
+          if (record[field] === undefined && (!select?.length || select.includes(field))) record[field] = null;
+        }
+        return row;
+      }
 
       async function findPage(args: {
         model: string;
@@ -216,37 +233,34 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
         createSchema: createConvexAdapterSchema,
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
-          return await mutate(
+          const selected = fieldNames(model, select);
+          const row = await mutate(
             api.create,
-            {
-              input: { model, data: cleanData(data) },
-              select: fieldNames(model, select),
-              ...(await handles(model, ["onCreate"])),
-            },
+            { input: { model, data: cleanData(data) }, select: selected, ...(await handles(model, ["onCreate"])) },
             model,
             "create",
           );
+          return withNulls(model, row, selected);
         },
 
         findOne: async ({ model, modelKey, where: clauses, select }) => {
-          const key = logical(model, modelKey);
-          return await ctx.runQuery(api.findOne, {
-            model,
-            where: where(model, clauses, modelKey),
-            select: fieldNames(key, select),
-          });
+          const selected = fieldNames(logical(model, modelKey), select);
+          const row = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected });
+          return withNulls(model, row, selected, modelKey);
         },
 
         findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select }) => {
           const key = logical(model, modelKey);
-          return await findPage({
+          const selected = fieldNames(key, select);
+          const rows = await findPage({
             model,
             where: where(model, clauses, modelKey),
             sortBy: sortBy ? { field: getFieldName({ model: key, field: sortBy.field }), direction: sortBy.direction } : undefined,
             limit: limit ?? Number.MAX_SAFE_INTEGER,
             offset: offset || undefined,
-            select: fieldNames(key, select),
+            select: selected,
           });
+          return rows.map((row) => withNulls(model, row, selected, modelKey));
         },
 
         count: async ({ model, where: clauses }) => {
@@ -293,15 +307,18 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           if (!canWrite) {
             // Better Auth refreshes sessions while reading them; a query
             // cannot write, and the refresh can wait for the next mutation.
-            if (isSessionRefresh(logical(model, modelKey), values)) return await findOneRow(model, clauses);
+            if (isSessionRefresh(logical(model, modelKey), values)) {
+              return withNulls(model, await findOneRow(model, clauses), undefined, modelKey);
+            }
             throw writeInQueryCtxError("update", model);
           }
-          return await mutate(
+          const row = await mutate(
             api.updateOne,
             { input: { model, where: clauses, update: values }, ...(await handles(model, ["onUpdate"])) },
             model,
             "update",
           );
+          return withNulls(model, row, undefined, modelKey);
         },
 
         updateMany: async ({ model, where: clauses, update }) => {
@@ -364,7 +381,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           if (!canWrite) throw writeInQueryCtxError("consume", model);
           const cleaned = where(model, clauses);
           const triggerHandles = await handles(model, ["onDelete"]);
-          return await withFallback(
+          const consumed = await withFallback(
             component,
             "consumeOne",
             () => mutate(api.consumeOne, { input: { model, where: cleaned }, ...triggerHandles }, model, "delete"),
@@ -380,6 +397,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
               );
             },
           );
+          return withNulls(model, consumed);
         },
 
         incrementOne: async ({ model, where: clauses, increment, set }) => {
@@ -387,7 +405,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           const cleaned = where(model, clauses);
           const values = set ? cleanData(set as Record<string, unknown>) : undefined;
           const triggerHandles = await handles(model, ["onUpdate"]);
-          return await withFallback(
+          const incremented = await withFallback(
             component,
             "incrementOne",
             () =>
@@ -425,6 +443,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
               );
             },
           );
+          return withNulls(model, incremented);
         },
       };
     },

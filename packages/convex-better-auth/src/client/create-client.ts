@@ -51,6 +51,17 @@ export type AuthUser<Schema extends SchemaDefinition<GenericSchema, boolean> = t
 
 type Identity = { subject: string; sessionId?: unknown } | null;
 
+/**
+ * A row from the adapter functions as `ctx.db.get` would give it: without
+ * the Better Auth `id` they add when it is just the `_id`. getAuthUser and
+ * getSession return stored documents, whichever path answered.
+ */
+function asStored<T extends Record<string, unknown> | null>(row: T): T {
+  if (row === null || row.id !== row._id) return row;
+  const { id: _id, ...stored } = row;
+  return stored as T;
+}
+
 async function sessionClaims(ctx: GenericCtx<any>) {
   const identity = (await ctx.auth.getUserIdentity()) as Identity;
   if (!identity || typeof identity.sessionId !== "string" || identity.sessionId.length === 0) return null;
@@ -100,7 +111,7 @@ export function createClient<
       "getSession",
       () => ctx.runQuery(api.getSession, { sessionId }),
       async () => {
-        const session = await ctx.runQuery(api.findOne, { model: "session", where: byId("session", sessionId) });
+        const session = asStored(await ctx.runQuery(api.findOne, { model: "session", where: byId("session", sessionId) }));
         return session && typeof session.expiresAt === "number" && session.expiresAt > Date.now() ? session : null;
       },
     );
@@ -116,7 +127,7 @@ export function createClient<
       async () => {
         const session = await liveSession(ctx, claims.sessionId);
         if (!session || session.userId !== claims.userId) return null;
-        return await ctx.runQuery(api.findOne, { model: "user", where: byId("user", session.userId) });
+        return asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId("user", session.userId) }));
       },
     );
     return (user as User | null) ?? null;
@@ -161,7 +172,7 @@ export function createClient<
 
     /** Any user by Better Auth id (the user's `_id`), or null; a malformed id is null too. */
     getAnyUserById: async (ctx: GenericCtx<DataModel>, id: string): Promise<User | null> =>
-      ((await ctx.runQuery(api.findOne, { model: "user", where: byId("user", id) })) as User | null) ?? null,
+      (asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId("user", id) })) as User | null) ?? null,
 
     /**
      * Stores an app user id on the component user (`user.userId`).

@@ -8,7 +8,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { findFirst, getById, readRows, selectFields, toAuthRow } from "./read-rows.js";
+import { findFirst, getById, readRows, selectFields, withAuthId } from "./read-rows.js";
 import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
@@ -95,7 +95,7 @@ export function createComponentApi(
     const table = requireTable(info(), "session");
     const session = await getById(db, table, sessionId);
     if (!session || typeof session.expiresAt !== "number" || session.expiresAt <= Date.now()) return null;
-    return toAuthRow(table, session);
+    return session;
   }
 
   return {
@@ -171,7 +171,7 @@ export function createComponentApi(
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
         if (!row) return null;
-        return toAuthRow(table, await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)));
+        return withAuthId(await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)));
       },
     }),
 
@@ -203,7 +203,7 @@ export function createComponentApi(
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
         if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
-        return toAuthRow(table, row);
+        return withAuthId(row);
       },
     }),
 
@@ -237,7 +237,7 @@ export function createComponentApi(
         const table = requireTable(info(), args.input.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
         if (row) await deleteRow(ctx, table, row, args, await journal(ctx, args.transaction));
-        return toAuthRow(table, row);
+        return withAuthId(row);
       },
     }),
 
@@ -261,7 +261,7 @@ export function createComponentApi(
           const current = row[field];
           update[field] = (typeof current === "number" ? current : 0) + delta;
         }
-        return toAuthRow(table, await patchRow(ctx, table, row, update, args, await journal(ctx, args.transaction)));
+        return withAuthId(await patchRow(ctx, table, row, update, args, await journal(ctx, args.transaction)));
       },
     }),
 
@@ -280,7 +280,8 @@ export function createComponentApi(
         if (!session) return null;
         if (args.userId !== undefined && session.userId !== args.userId) return null;
         const users = requireTable(info(), "user");
-        return toAuthRow(users, await getById(ctx.db, users, session.userId));
+        // As stored, like `ctx.db.get`: what the app's own queries would read.
+        return await getById(ctx.db, users, session.userId);
       },
     }),
   };

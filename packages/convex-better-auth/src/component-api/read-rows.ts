@@ -95,15 +95,12 @@ async function rowsByIds(db: Db, table: TableInfo, ids: readonly unknown[]): Pro
 }
 
 /**
- * A row as the adapter hands it to Better Auth: its Better Auth `id`, and
- * `null` for every field of the table it does not store (Better Auth's SQL
- * adapters return NULL columns; Convex stores nothing for them).
+ * A row as the adapter functions return it: as stored, plus its Better Auth
+ * `id` (see {@link fieldValue}).
  */
-export function toAuthRow<T extends Row | null>(table: TableInfo, row: T): T {
-  if (row === null) return row;
-  const result: Record<string, unknown> = { ...row, id: row.id ?? row._id };
-  for (const field of table.fields) if (result[field] === undefined) result[field] = null;
-  return result as T;
+export function withAuthId<T extends Row | null>(row: T): T {
+  if (row === null || row.id !== undefined) return row;
+  return { ...row, id: row._id };
 }
 
 function scanLimitError(table: TableInfo, plan: QueryPlan) {
@@ -246,8 +243,8 @@ export async function findFirst(db: Db, table: TableInfo, where: readonly Where[
  * selection returns it whole. A selected field the row does not store comes
  * back `null`, as from a SQL column.
  */
-export function selectFields(table: TableInfo, row: Row, select: readonly string[] | undefined): Record<string, unknown> {
-  if (!select || select.length === 0) return toAuthRow(table, row);
+export function selectFields(_table: TableInfo, row: Row, select: readonly string[] | undefined): Record<string, unknown> {
+  if (!select || select.length === 0) return withAuthId(row);
   const projected: Record<string, unknown> = {};
   for (const field of select) projected[field] = fieldValue(row, field) ?? null;
   return projected;
