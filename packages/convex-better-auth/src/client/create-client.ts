@@ -11,7 +11,7 @@ import {
   type HttpRouter,
   type SchemaDefinition,
 } from "convex/server";
-import { v } from "convex/values";
+import { v, type Validator } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { hasTransactionTables } from "../component-api/transaction-tables.js";
 import type defaultSchema from "../component/schema.js";
@@ -206,26 +206,31 @@ export function createClient<
       registerRoutesLazy(http, createAuth as CreateAuth<any>, options),
 
     /** The internal mutations that run `triggers`; export them where `authFunctions` points. */
-    triggersApi: () => ({
-      onCreate: internalMutationGeneric({
-        args: { model: v.string(), doc: v.any() },
-        handler: async (ctx, args) => {
-          await triggers?.[args.model]?.onCreate?.(ctx, args.doc);
-        },
-      }),
-      onUpdate: internalMutationGeneric({
-        args: { model: v.string(), newDoc: v.any(), oldDoc: v.any() },
-        handler: async (ctx, args) => {
-          await triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
-        },
-      }),
-      onDelete: internalMutationGeneric({
-        args: { model: v.string(), doc: v.any() },
-        handler: async (ctx, args) => {
-          await triggers?.[args.model]?.onDelete?.(ctx, args.doc);
-        },
-      }),
-    }),
+    triggersApi: () => {
+      // Documents cross as `v.any()` (Convex records cannot hold `_id`
+      // keys); the component validated them when it wrote them.
+      const vDocument = v.any() as unknown as Validator<GenericDocument, "required", string>;
+      return {
+        onCreate: internalMutationGeneric({
+          args: { model: v.string(), doc: vDocument },
+          handler: async (ctx, args) => {
+            await triggers?.[args.model]?.onCreate?.(ctx, args.doc);
+          },
+        }),
+        onUpdate: internalMutationGeneric({
+          args: { model: v.string(), newDoc: vDocument, oldDoc: vDocument },
+          handler: async (ctx, args) => {
+            await triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
+          },
+        }),
+        onDelete: internalMutationGeneric({
+          args: { model: v.string(), doc: vDocument },
+          handler: async (ctx, args) => {
+            await triggers?.[args.model]?.onDelete?.(ctx, args.doc);
+          },
+        }),
+      };
+    },
 
     /** Public functions for client components, e.g. `AuthBoundary`. */
     clientApi: () => ({

@@ -6,72 +6,21 @@
  */
 import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { convexTest } from "convex-test";
-import { componentsGeneric, defineSchema, defineTable } from "convex/server";
-import { v } from "convex/values";
+import { componentsGeneric, defineSchema } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { isConvexBetterAuthError } from "../shared/errors.js";
+import priorArtLocalSchema from "../test-utils/prior-art-app/betterAuth/schema.js";
 import { createApi } from "./create-api.js";
 import { createClient } from "./create-client.js";
 import type { AuthComponentApi } from "./types.js";
 
-const nullable = <T extends ReturnType<typeof v.string>>(validator: T) => v.optional(v.union(v.null(), validator));
-
 // The prior art's local-install schema shape: no `id` field, its own index
 // names and an extra user field.
-const localSchema = defineSchema({
-  user: defineTable({
-    name: v.string(),
-    email: v.string(),
-    emailVerified: v.boolean(),
-    image: nullable(v.string()),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    bio: nullable(v.string()),
-  })
-    .index("email_name", ["email", "name"])
-    .index("name", ["name"]),
-  session: defineTable({
-    expiresAt: v.number(),
-    token: v.string(),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    ipAddress: nullable(v.string()),
-    userAgent: nullable(v.string()),
-    userId: v.string(),
-  })
-    .index("expiresAt_userId", ["expiresAt", "userId"])
-    .index("token", ["token"])
-    .index("userId", ["userId"]),
-  account: defineTable({
-    accountId: v.string(),
-    providerId: v.string(),
-    userId: v.string(),
-    accessToken: nullable(v.string()),
-    refreshToken: nullable(v.string()),
-    idToken: nullable(v.string()),
-    accessTokenExpiresAt: v.optional(v.union(v.null(), v.number())),
-    refreshTokenExpiresAt: v.optional(v.union(v.null(), v.number())),
-    scope: nullable(v.string()),
-    password: nullable(v.string()),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-  })
-    .index("accountId_providerId", ["accountId", "providerId"])
-    .index("providerId_userId", ["providerId", "userId"])
-    .index("userId", ["userId"]),
-  verification: defineTable({
-    identifier: v.string(),
-    value: v.string(),
-    expiresAt: v.number(),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-  }).index("identifier", ["identifier"]),
-  rateLimit: defineTable({ key: v.string(), count: v.number(), lastRequest: v.number() }).index("key", ["key"]),
-});
+const localSchema = priorArtLocalSchema;
 
 const createAuthOptions = (_ctx: unknown): BetterAuthOptions => ({
   emailAndPassword: { enabled: true },
-  user: { additionalFields: { bio: { type: "string", required: false } } },
+  user: { additionalFields: { favoriteColor: { type: "string", required: false } } },
   rateLimit: { enabled: true, storage: "database" },
 });
 
