@@ -130,6 +130,37 @@ describe("bad input over HTTP", () => {
     expect((await t.fetch("/api/auth/get-session", { headers: { cookie: cookieOf(ok) } })).status).toBe(200);
   });
 
+  // Regression (update-user answered 500 with an empty body): the component's
+  // INVALID_ARGUMENT crossed the adapter unchanged and Better Auth made it a
+  // 500; a name nested 15,000 arrays deep overflowed the stack converting it.
+  test("update-user with a non-string or deeply nested name gets a 400 naming the field; the user is unchanged", async () => {
+    const t = setup();
+    const ok = await post(t, "/api/auth/sign-up/email", { name: "Eve", email: "eve@example.com", password: "correct horse 1" });
+    expect(ok.status).toBe(200);
+    const cookie = cookieOf(ok);
+    const deep = `${"[".repeat(15_000)}"x"${"]".repeat(15_000)}`;
+    const bodies: Record<string, unknown> = {
+      number: { name: 123 },
+      object: { name: {} },
+      array: { name: ["a", "b"] },
+      null: { name: null },
+      image: { image: 5 },
+      deep: `{"name":${deep}}`,
+    };
+    for (const [label, body] of Object.entries(bodies)) {
+      const response = await post(t, "/api/auth/update-user", body, cookie);
+      const text = await response.text();
+      expect(response.status, `${label}: ${text}`).toBeGreaterThanOrEqual(400);
+      expect(response.status, `${label}: ${text}`).toBeLessThan(500);
+      if (response.status === 400 && label !== "deep") expect(text, label).toMatch(/name|image|VALIDATION|INVALID/);
+    }
+    const session = (await (await t.fetch("/api/auth/get-session", { headers: { cookie } })).json()) as { user: { name: string; image: unknown } };
+    expect(session.user.name).toBe("Eve");
+    expect(session.user.image ?? null).toBeNull();
+    // A valid update still works.
+    expect((await post(t, "/api/auth/update-user", { name: "Eve A." }, cookie)).status).toBe(200);
+  });
+
   // Regression: nothing bounded the size of user-supplied fields. A 2 MB
   // `name` was stored (convex-test does not enforce Convex's 1 MiB document
   // limit; a real deployment answered 500) and rode in every JWT cookie.

@@ -1,4 +1,5 @@
 import type { Where } from "../component-api/validators.js";
+import { invalidValue } from "./adapter-errors.js";
 
 // Dates become epoch milliseconds in one place, for data and where values
 // alike (including the arrays of `in`), on their way to the component. An
@@ -15,6 +16,14 @@ function scalarToStored(value: unknown, isDate: boolean): unknown {
   return value;
 }
 
+const isScalar = (value: unknown) => value === null || value instanceof Date || typeof value !== "object";
+
+// Shape only, no recursion: a scalar, a date, or a flat list of them.
+function isStorable(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(isScalar);
+  return isScalar(value);
+}
+
 function toStored(value: unknown, isDate: boolean): unknown {
   if (Array.isArray(value)) return value.map((item) => scalarToStored(item, isDate));
   return scalarToStored(value, isDate);
@@ -29,9 +38,10 @@ const noDates: IsDateField = () => false;
  * Better Auth where clauses with every default spelled out, dates as epoch
  * ms, and a single value of `in` / `not_in` as a one-element list.
  */
-export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateField = noDates): Where[] {
+export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateField = noDates, model = "?"): Where[] {
   return (where ?? []).map((clause) => {
     const operator = clause.operator ?? "eq";
+    if (!isStorable(clause.value)) throw invalidValue(model, String(clause.field));
     let value = toStored(clause.value, isDate(clause.field));
     if ((operator === "in" || operator === "not_in") && !Array.isArray(value)) value = [value];
     return {
@@ -44,7 +54,12 @@ export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateFiel
   });
 }
 
-/** Better Auth row data with dates as epoch ms. */
-export function cleanData(data: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, toStored(value, false)]));
+/** Better Auth row data with dates as epoch ms; a value no field can hold is a 400. */
+export function cleanData(data: Record<string, unknown>, model = "?"): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => {
+      if (!isStorable(value)) throw invalidValue(model, key);
+      return [key, toStored(value, false)];
+    }),
+  );
 }

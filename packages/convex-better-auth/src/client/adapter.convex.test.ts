@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test, vi } from "vitest";
 import schema from "../component/schema.js";
 import { isConvexBetterAuthError } from "../shared/errors.js";
 import { meteredCtx } from "../test-utils/metered-ctx.js";
+import { APIError } from "better-auth/api";
 import { convexAdapter } from "./adapter.js";
 import type { AuthComponentApi } from "./types.js";
 
@@ -211,13 +212,18 @@ describe("coded errors", () => {
     ).rejects.toSatisfy((error) => isConvexBetterAuthError(error, "INVALID_ARGUMENT"));
   });
 
-  test("a duplicate unique value is refused", async () => {
+  test("a duplicate unique value is refused: DUPLICATE_VALUE from the component, a 422 APIError from the adapter", async () => {
     const adapter = convexAdapter(ctx, component)({});
     const user = { name: "A", email: "dup@example.com", emailVerified: false, createdAt: new Date(), updatedAt: new Date() };
     await adapter.create({ model: "user", data: user });
-    await expect(adapter.create({ model: "user", data: user })).rejects.toSatisfy((error) =>
-      isConvexBetterAuthError(error, "DUPLICATE_VALUE"),
+    await expect(adapter.create({ model: "user", data: user })).rejects.toSatisfy(
+      (error) => error instanceof APIError && error.statusCode === 422 && (error.body as { code?: string }).code === "DUPLICATE_VALUE",
     );
+    await expect(
+      ctx.runMutation!(component.adapter.create, {
+        input: { model: "user", data: { ...user, createdAt: 1, updatedAt: 1 } },
+      }),
+    ).rejects.toSatisfy((error) => isConvexBetterAuthError(error, "DUPLICATE_VALUE"));
   });
 });
 

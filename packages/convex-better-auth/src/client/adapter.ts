@@ -21,6 +21,7 @@ import {
 import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError } from "./query-ctx-writes.js";
 import type { AuthComponentApi, FullComponentApi, RunCtx } from "./types.js";
 import { withFallback } from "./optional-functions.js";
+import { adapterError, functionLabel } from "./adapter-errors.js";
 import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
@@ -97,8 +98,22 @@ const UNDO_TRIGGER = { create: "onDelete", update: "onUpdate", delete: "onCreate
  * betterAuth({ database: convexAdapter(ctx, components.betterAuth) });
  * ```
  */
-export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options: ConvexAdapterOptions = {}) {
+export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, options: ConvexAdapterOptions = {}) {
   const api = (component as FullComponentApi).adapter;
+  const modelOf = (args: any): string | undefined => args?.model ?? args?.input?.model;
+  // Every component call: input errors become 4xx APIErrors, the rest are logged.
+  const ctx: RunCtx = {
+    runQuery: (reference, args) =>
+      runCtx.runQuery(reference, args).catch((error: unknown) => {
+        throw adapterError(error, functionLabel(reference), modelOf(args));
+      }),
+    runMutation: runCtx.runMutation
+      ? (reference, args) =>
+          runCtx.runMutation!(reference, args).catch((error: unknown) => {
+            throw adapterError(error, functionLabel(reference), modelOf(args));
+          })
+      : undefined,
+  };
   const canWrite = typeof ctx.runMutation === "function";
 
   async function handles(model: string, keys: (keyof TableTriggers)[]) {
@@ -164,7 +179,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
         return (field) => dates.has(field);
       };
       const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) =>
-        cleanWhere(clauses, isDate(model, modelKey));
+        cleanWhere(clauses, isDate(model, modelKey), model);
       const storedFields = new Map<string, string[]>();
       // Convex stores nothing for an unset field; Better Auth's SQL adapters
       // return NULL for it, and its plugins compare with null.
@@ -236,7 +251,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
           const selected = fieldNames(model, select);
           const row = await mutate(
             api.create,
-            { input: { model, data: cleanData(data) }, select: selected, ...(await handles(model, ["onCreate"])) },
+            { input: { model, data: cleanData(data, model) }, select: selected, ...(await handles(model, ["onCreate"])) },
             model,
             "create",
           );
@@ -303,7 +318,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
 
         update: async ({ model, modelKey, where: rawWhere, update }) => {
           const clauses = where(model, rawWhere, modelKey);
-          const values = cleanData(update as Record<string, unknown>);
+          const values = cleanData(update as Record<string, unknown>, model);
           if (!canWrite) {
             // Better Auth refreshes sessions while reading them; a query
             // cannot write, and the refresh can wait for the next mutation.
@@ -330,7 +345,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
             const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(
               api.updateMany,
               {
-                input: { model, where: where(model, clauses), update: cleanData(update as Record<string, unknown>) },
+                input: { model, where: where(model, clauses), update: cleanData(update as Record<string, unknown>, model) },
                 paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
                 ...triggerHandles,
               },
@@ -403,7 +418,7 @@ export function convexAdapter(ctx: RunCtx, component: AuthComponentApi, options:
         incrementOne: async ({ model, where: clauses, increment, set }) => {
           if (!canWrite) throw writeInQueryCtxError("update", model);
           const cleaned = where(model, clauses);
-          const values = set ? cleanData(set as Record<string, unknown>) : undefined;
+          const values = set ? cleanData(set as Record<string, unknown>, model) : undefined;
           const triggerHandles = await handles(model, ["onUpdate"]);
           const incremented = await withFallback(
             component,

@@ -15,9 +15,9 @@ const missingByComponent = new WeakMap<object, Set<OptionalFunction>>();
  * "Could not find public function for 'adapter:count'"; convex-test (and so
  * convex-local) "Expected a Convex function exported from module …".
  */
-export function isMissingFunctionError(error: unknown, name: string): boolean {
+export function isMissingFunctionError(error: unknown, name?: string): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  if (!message.includes(name)) return false;
+  if (name !== undefined && !message.includes(name)) return false;
   return /Could not find (public )?function|Couldn't find function|there is no such export|is not a (public |registered )?function/i.test(
     message,
   );
