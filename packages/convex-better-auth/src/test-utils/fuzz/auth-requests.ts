@@ -15,7 +15,7 @@ export type FuzzRequest = {
   /** Path with params filled and the query string, e.g. `/sign-in/email?x=1`. */
   path: string;
   headers: Record<string, string>;
-  body?: Uint8Array | string;
+  body?: Uint8Array<ArrayBuffer> | string;
   signedIn: boolean;
   /** What the body is, for failure reports. */
   label: string;
@@ -122,7 +122,7 @@ const garbageHeaders = fc.record(
   { requiredKeys: [] },
 );
 
-async function gzip(text: string): Promise<Uint8Array> {
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -174,7 +174,7 @@ export type FuzzSpec = ReturnType<typeof fuzzRequests> extends fc.Arbitrary<infe
 export async function materialize(spec: FuzzSpec, base: Record<string, string>): Promise<FuzzRequest> {
   const headers: Record<string, string> = { ...base, ...(spec.headers as Record<string, string>) };
   if (spec.contentType) headers["content-type"] = spec.contentType;
-  let body: Uint8Array | string | undefined;
+  let body: Uint8Array<ArrayBuffer> | string | undefined;
   if (spec.method !== "GET") {
     body = spec.compress ? await gzip(spec.body.text) : spec.body.text;
     if (spec.compress) headers["content-encoding"] = "gzip";
