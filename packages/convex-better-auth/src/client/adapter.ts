@@ -22,10 +22,14 @@ import { isExpiredCleanup, isExpiredRow, isSessionRefresh, writeInQueryCtxError 
 import type { AuthComponentApi, FullComponentApi, RunCtx } from "./types.js";
 import { withFallback } from "./optional-functions.js";
 import { adapterError, functionLabel } from "./adapter-errors.js";
+import { APIError } from "better-auth/api";
 import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
 const MAX_PAGE = 1000;
+
+/** Fields every row has besides its Better Auth fields. */
+const QUERY_SYSTEM_FIELDS = new Set(["id", "_id", "_creationTime"]);
 
 /** Compare-and-set attempts of an increment through the basic functions. */
 const MAX_INCREMENT_ATTEMPTS = 16;
@@ -178,21 +182,35 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         }
         return (field) => dates.has(field);
       };
-      const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) =>
-        cleanWhere(clauses, isDate(model, modelKey), model);
       const storedFields = new Map<string, string[]>();
-      // Convex stores nothing for an unset field; Better Auth's SQL adapters
-      // return NULL for it, and its plugins compare with null.
-      function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
-        if (row === null || typeof row !== "object") return row;
+      const fieldsOf = (model: string, modelKey?: string): string[] => {
         const key = logical(model, modelKey);
         let fields = storedFields.get(key);
         if (!fields) {
           fields = Object.entries(schema[key]?.fields ?? {}).map(([name, field]) => field.fieldName ?? name);
           storedFields.set(key, fields);
         }
+        return fields;
+      };
+      // Where and sort fields can come from the client (admin listUsers'
+      // filterField, api-key list's sortBy): one the model lacks is a 400.
+      const requireQueryField = (model: string, field: unknown, modelKey?: string) => {
+        if (typeof field === "string" && (QUERY_SYSTEM_FIELDS.has(field) || fieldsOf(model, modelKey).includes(field))) return;
+        throw new APIError("BAD_REQUEST", {
+          code: "INVALID_ARGUMENT",
+          message: `Unknown field ${JSON.stringify(String(field).slice(0, 64))} on model "${model}".`,
+        });
+      };
+      const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) => {
+        for (const clause of clauses ?? []) requireQueryField(model, clause?.field, modelKey);
+        return cleanWhere(clauses, isDate(model, modelKey), model);
+      };
+      // Convex stores nothing for an unset field; Better Auth's SQL adapters
+      // return NULL for it, and its plugins compare with null.
+      function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
+        if (row === null || typeof row !== "object") return row;
         const record = row as Record<string, unknown>;
-        for (const field of fields) {
+        for (const field of fieldsOf(model, modelKey)) {
           if (record[field] === undefined && (!select?.length || select.includes(field))) record[field] = null;
         }
         return row;
@@ -267,10 +285,12 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select }) => {
           const key = logical(model, modelKey);
           const selected = fieldNames(key, select);
+          const sortField = sortBy ? getFieldName({ model: key, field: sortBy.field }) : undefined;
+          if (sortBy) requireQueryField(model, sortField, modelKey);
           const rows = await findPage({
             model,
             where: where(model, clauses, modelKey),
-            sortBy: sortBy ? { field: getFieldName({ model: key, field: sortBy.field }), direction: sortBy.direction } : undefined,
+            sortBy: sortBy ? { field: sortField!, direction: sortBy.direction } : undefined,
             limit: limit ?? Number.MAX_SAFE_INTEGER,
             offset: offset || undefined,
             select: selected,

@@ -19,13 +19,38 @@ function payloadTooLarge(): Response {
   );
 }
 
-/** The request with its body read and checked against {@link MAX_AUTH_BODY_BYTES}, or a 413. */
+function notAnObject(): Response {
+  return Response.json({ code: "VALIDATION_ERROR", message: "[body] Invalid input: expected a JSON object." }, { status: 400 });
+}
+
+/**
+ * Whether a JSON body is `null` or a bare string, number or boolean. Every
+ * Better Auth endpoint takes an object; such a body reached plugin hook
+ * matchers that read `"field" in ctx.body` (phone-number's on
+ * `/update-user`) and threw, a 500. Unparsable JSON is left to Better Auth,
+ * which answers it with a 400.
+ */
+function isScalarJson(request: Request, body: ArrayBuffer): boolean {
+  if (!/json/i.test(request.headers.get("content-type") ?? "") || body.byteLength === 0) return false;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(body));
+    return value === null || typeof value !== "object";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request with its body read and checked against {@link MAX_AUTH_BODY_BYTES}
+ * (else a 413), and, when it is JSON, against being a bare value (else a 400).
+ */
 async function boundRequestBody(request: Request): Promise<Request | Response> {
   if (request.method === "GET" || request.method === "HEAD" || request.body === null) return request;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_AUTH_BODY_BYTES) return payloadTooLarge();
   const body = await request.arrayBuffer();
   if (body.byteLength > MAX_AUTH_BODY_BYTES) return payloadTooLarge();
+  if (isScalarJson(request, body)) return notAnObject();
   return new Request(request, { body });
 }
 const DEFAULT_BASE_PATH = "/api/auth";

@@ -137,12 +137,12 @@ async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
  * await fc.assert(fc.asyncProperty(fuzzRequests(routes), async (spec) => send(await materialize(spec))));
  * ```
  */
-export function fuzzRequests(routes: readonly AuthRoute[]) {
+export function fuzzRequests(routes: readonly AuthRoute[], options: { wrongMethods?: boolean } = {}) {
   return fc
     .record({
       route: fc.constantFrom(...routes),
       methodPick: fc.nat(),
-      wrongMethod: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      wrongMethod: fc.integer({ min: 0, max: 9 }).map((n) => n === 0 && options.wrongMethods !== false),
       param: weirdString,
       query: queryString,
       body: jsonBody,
@@ -157,6 +157,19 @@ export function fuzzRequests(routes: readonly AuthRoute[]) {
       const path = spec.route.path.replace(/:[A-Za-z]+/g, () => encodeURIComponent(spec.param.slice(0, 200) || "x")) + spec.query;
       return { ...spec, method, path };
     });
+}
+
+/**
+ * Every (route, method) pair as a one-method route, for a sweep that sends
+ * at least one generated request to each.
+ *
+ * @example
+ * ```ts
+ * for (const pair of routeMethodPairs(routes)) fc.sample(fuzzRequests([pair], { wrongMethods: false }), 1);
+ * ```
+ */
+export function routeMethodPairs(routes: readonly AuthRoute[]): AuthRoute[] {
+  return routes.flatMap((route) => route.methods.map((method) => ({ path: route.path, methods: [method] })));
 }
 
 /** A generated spec as the request to send. */
