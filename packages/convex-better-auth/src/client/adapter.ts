@@ -1,5 +1,5 @@
 import type { BetterAuthOptions } from "better-auth";
-import { createAdapterFactory, type DBAdapterDebugLogOption } from "better-auth/adapters";
+import { createAdapterFactory, type DBAdapterDebugLogOption, type JoinConfig } from "better-auth/adapters";
 import {
   createFunctionHandle,
   type FunctionReference,
@@ -215,6 +215,17 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         }
         return row;
       }
+      // Joined rows come back the same way, under their model's name.
+      function withJoinedNulls<T>(row: T, join: JoinConfig | undefined): T {
+        if (!join || row === null || typeof row !== "object") return row;
+        const record = row as Record<string, unknown>;
+        for (const model of Object.keys(join)) {
+          const joined = record[model];
+          if (Array.isArray(joined)) joined.forEach((item) => withNulls(model, item));
+          else withNulls(model, joined);
+        }
+        return row;
+      }
 
       async function findPage(args: {
         model: string;
@@ -223,6 +234,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         limit: number;
         offset?: number;
         select?: string[];
+        join?: JoinConfig;
       }) {
         const rows: any[] = [];
         let cursor: string | null = null;
@@ -233,6 +245,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             sortBy: args.sortBy,
             offset: cursor === null ? args.offset : undefined,
             select: args.select,
+            join: args.join,
             paginationOpts: { cursor, numItems: Math.min(args.limit - rows.length, MAX_PAGE) },
           });
           rows.push(...page.page);
@@ -276,13 +289,13 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           return withNulls(model, row, selected);
         },
 
-        findOne: async ({ model, modelKey, where: clauses, select }) => {
+        findOne: async ({ model, modelKey, where: clauses, select, join }) => {
           const selected = fieldNames(logical(model, modelKey), select);
-          const row = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected });
-          return withNulls(model, row, selected, modelKey);
+          const row = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join });
+          return withJoinedNulls(withNulls(model, row, selected, modelKey), join);
         },
 
-        findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select }) => {
+        findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select, join }) => {
           const key = logical(model, modelKey);
           const selected = fieldNames(key, select);
           const sortField = sortBy ? getFieldName({ model: key, field: sortBy.field }) : undefined;
@@ -294,8 +307,9 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             limit: limit ?? Number.MAX_SAFE_INTEGER,
             offset: offset || undefined,
             select: selected,
+            join,
           });
-          return rows.map((row) => withNulls(model, row, selected, modelKey));
+          return rows.map((row) => withJoinedNulls(withNulls(model, row, selected, modelKey), join));
         },
 
         count: async ({ model, where: clauses }) => {
@@ -485,7 +499,16 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
   });
 
   return (betterAuthOptions: BetterAuthOptions) => {
-    authOptions = betterAuthOptions;
-    return build()(betterAuthOptions);
+    // The component joins in the same query (a session with its user, a
+    // user with its accounts): one component call where Better Auth would
+    // otherwise make one per model.
+    authOptions = {
+      ...betterAuthOptions,
+      advanced: {
+        ...betterAuthOptions.advanced,
+        database: { ...betterAuthOptions.advanced?.database, joins: true },
+      },
+    };
+    return build()(authOptions);
   };
 }

@@ -14,6 +14,7 @@ import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./valida
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
 import { createTransactionApi } from "./transaction-api.js";
 import { vTransaction } from "./transaction-journal.js";
+import { joinRows, vJoin } from "./join-rows.js";
 
 /** Rows a bulk write or a count handles per call; the client loops over pages. */
 export const BATCH_SIZE = 1000;
@@ -112,12 +113,19 @@ export function createComponentApi(
     }),
 
     findOne: queryGeneric({
-      args: { model: v.string(), where: v.optional(v.array(vWhere)), select: v.optional(v.array(v.string())) },
+      args: {
+        model: v.string(),
+        where: v.optional(v.array(vWhere)),
+        select: v.optional(v.array(v.string())),
+        join: v.optional(vJoin),
+      },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.where));
-        return row ? selectFields(table, row, args.select) : null;
+        if (!row) return null;
+        // Joined rows ride along whatever the selection, under their model's name.
+        return { ...selectFields(table, row, args.select), ...(await joinRows(ctx.db, info(), row, args.join)) };
       },
     }),
 
@@ -130,6 +138,7 @@ export function createComponentApi(
         offset: v.optional(v.number()),
         select: v.optional(v.array(v.string())),
         paginationOpts: v.optional(vPaginationOpts),
+        join: v.optional(vJoin),
       },
       returns: vPage,
       handler: async (ctx, args) => {
@@ -142,7 +151,12 @@ export function createComponentApi(
           offset: args.offset,
         });
         return {
-          page: page.rows.map((row) => selectFields(table, row, args.select)),
+          page: await Promise.all(
+            page.rows.map(async (row) => ({
+              ...selectFields(table, row, args.select),
+              ...(await joinRows(ctx.db, info(), row, args.join)),
+            })),
+          ),
           isDone: page.isDone,
           continueCursor: page.continueCursor,
         };

@@ -202,6 +202,22 @@ export async function readRows(
 }
 
 /**
+ * Up to `limit` rows matching `where`, in index order, without `paginate`
+ * (Convex allows one paginated query per function; joins read next to one).
+ *
+ * @example
+ * ```ts
+ * const accounts = await readFirstRows(ctx.db, accountTable, [{ field: "userId", value: user._id }], 100);
+ * ```
+ */
+export async function readFirstRows(db: Db, table: TableInfo, where: readonly Where[], limit: number): Promise<Row[]> {
+  const plans = plansFor(table, where, undefined);
+  plans.forEach((plan) => warnMissingIndex(table, plan));
+  const rows = await collect(db, table, plans, where, limit);
+  return rows.slice(0, limit);
+}
+
+/**
  * The first row matching `where`, reading in index order and stopping at the
  * first match, so an exact index lookup reads one document. Used where one
  * row is wanted and Convex's one-`paginate`-per-function rule rules out
