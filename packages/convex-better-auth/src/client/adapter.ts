@@ -23,6 +23,7 @@ import type { AuthComponentApi, FullComponentApi, RunCtx } from "./types.js";
 import { withFallback } from "./optional-functions.js";
 import { adapterError, functionLabel } from "./adapter-errors.js";
 import { APIError } from "better-auth/api";
+import { JWKS_PREFETCH_LIMIT, JWKS_PREFETCH_OPTION, type JwksPrefetch } from "../shared/jwks-prefetch.js";
 import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
@@ -131,6 +132,19 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
     return result;
   }
 
+  // Per request (Better Auth builds its adapter per createAuth(ctx)): the
+  // token endpoint's jwks rows, read with the session (shared/jwks-prefetch.ts).
+  const jwks: { wanted: boolean; rows?: Record<string, unknown>[] } = { wanted: false };
+  const jwksPrefetch: JwksPrefetch = {
+    request: () => {
+      jwks.wanted = true;
+    },
+    take: () => {
+      const rows = jwks.rows;
+      jwks.rows = undefined;
+      return rows;
+    },
+  };
   const journaled = canWrite && options.transactions !== false;
   const timeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
   let authOptions: BetterAuthOptions | undefined;
@@ -163,7 +177,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       customTransformOutput: ({ data, fieldAttributes }) =>
         fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
     },
-    adapter: ({ getFieldName, getDefaultModelName, schema }) => {
+    adapter: ({ getFieldName, getDefaultModelName, getModelName, schema }) => {
       const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
       const fieldNames = (model: string, fields: string[] | undefined) =>
         fields?.map((field) => getFieldName({ model, field }));
@@ -262,6 +276,8 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         model: string,
         kind: keyof typeof UNDO_TRIGGER,
       ) {
+        // Prefetched keys are stale once the table changes.
+        if (logical(model) === "jwks") jwks.rows = undefined;
         if (!tx) return await ctx.runMutation!(reference, args);
         const undo = await handles(model, [UNDO_TRIGGER[kind]]);
         tx.attempted = true;
@@ -275,8 +291,16 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         return await ctx.runQuery(api.findOne, { model, where });
       }
 
+      const jwksModel = () => {
+        try {
+          return getModelName("jwks");
+        } catch {
+          return "jwks";
+        }
+      };
       return {
         createSchema: createConvexAdapterSchema,
+        options: { [JWKS_PREFETCH_OPTION]: jwksPrefetch },
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
           const selected = fieldNames(model, select);
@@ -291,7 +315,18 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
 
         findOne: async ({ model, modelKey, where: clauses, select, join }) => {
           const selected = fieldNames(logical(model, modelKey), select);
-          const row = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join });
+          const alsoRead = jwks.wanted && logical(model, modelKey) === "session" ? { model: jwksModel(), limit: JWKS_PREFETCH_LIMIT } : undefined;
+          const found = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join, alsoRead });
+          let row = found;
+          if (alsoRead) {
+            jwks.wanted = false;
+            if (found) {
+              const { alsoRead: rows, ...rest } = found as Record<string, unknown> & { alsoRead?: Record<string, unknown>[] };
+              // A full page may not be all of them: leave it to a normal read.
+              if (rows && rows.length < JWKS_PREFETCH_LIMIT) jwks.rows = rows;
+              row = rest;
+            }
+          }
           return withJoinedNulls(withNulls(model, row, selected, modelKey), join);
         },
 

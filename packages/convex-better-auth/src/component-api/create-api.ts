@@ -8,7 +8,7 @@ import {
 } from "convex/server";
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { findFirst, getById, readRows, selectFields, withAuthId } from "./read-rows.js";
+import { findFirst, getById, readFirstRows, readRows, selectFields, withAuthId } from "./read-rows.js";
 import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
@@ -118,6 +118,8 @@ export function createComponentApi(
         where: v.optional(v.array(vWhere)),
         select: v.optional(v.array(v.string())),
         join: v.optional(vJoin),
+        /** Also read up to `limit` rows of `model` (the adapter's jwks prefetch), returned as `alsoRead`. */
+        alsoRead: v.optional(v.object({ model: v.string(), limit: v.number() })),
       },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
@@ -125,7 +127,11 @@ export function createComponentApi(
         const row = await findFirst(ctx.db, table, checkWhere(table, args.where));
         if (!row) return null;
         // Joined rows ride along whatever the selection, under their model's name.
-        return { ...selectFields(table, row, args.select), ...(await joinRows(ctx.db, info(), row, args.join)) };
+        const found = { ...selectFields(table, row, args.select), ...(await joinRows(ctx.db, info(), row, args.join)) };
+        if (!args.alsoRead) return found;
+        const also = requireTable(info(), args.alsoRead.model);
+        const limit = Math.max(1, Math.min(args.alsoRead.limit, 256));
+        return { ...found, alsoRead: (await readFirstRows(ctx.db, also, [], limit)).map(withAuthId) };
       },
     }),
 

@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair } from "jose";
 import type { ExportedJwk } from "../../auth-config/parse-jwks-option.js";
 import type { ResolvedConvexOptions } from "./resolve-options.js";
 import type { StoredJwk } from "./types.js";
+import { jwksPrefetchOf } from "../../shared/jwks-prefetch.js";
 
 /**
  * The only algorithm Convex's `customJwt` provider is configured with here.
@@ -92,9 +93,10 @@ export function isConvexKey(row: Pick<JwkRow, "alg">): boolean {
  * ```
  */
 export async function listJwks(authContext: AuthContext, resolved: ResolvedConvexOptions): Promise<JwkRow[]> {
+  const prefetched = resolved.staticJwks ? undefined : (jwksPrefetchOf(authContext.adapter)?.take() as StoredJwk[] | undefined);
   const rows = resolved.staticJwks
     ? resolved.staticJwks.map(fromExported)
-    : (await authContext.adapter.findMany<StoredJwk>({ model: JWKS_MODEL })).map(fromStored);
+    : (prefetched ?? (await authContext.adapter.findMany<StoredJwk>({ model: JWKS_MODEL }))).map(fromStored);
   // Sorted here rather than through the adapter's sortBy, which on Convex
   // would need an index on a table that holds a handful of rows.
   return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());

@@ -5,6 +5,7 @@ import { clearConvexJwtCookie, setConvexJwtCookie } from "./jwt-cookie.js";
 import { mintConvexJwt } from "./mint-convex-jwt.js";
 import type { ResolvedConvexOptions } from "./resolve-options.js";
 import type { ConvexTokenSubject } from "./types.js";
+import { jwksPrefetchOf } from "../../shared/jwks-prefetch.js";
 
 type SessionRead = { response: ConvexTokenSubject | null; headers?: Headers | null };
 
@@ -91,6 +92,9 @@ export function createTokenEndpoint(resolved: ResolvedConvexOptions) {
       },
     },
     async (ctx) => {
+      // With this library's adapter the signing keys come back with the
+      // session lookup: one component call for the whole endpoint.
+      if (!resolved.staticJwks) jwksPrefetchOf(ctx.context.adapter)?.request();
       const session = await readSessionFromDatabase(ctx);
       if (!session) {
         clearConvexJwtCookie(ctx);
