@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { preloadQuery } from "convex/nextjs";
 import { makeFunctionReference } from "convex/server";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { cookies, headers } from "next/headers";
@@ -26,7 +27,14 @@ vi.mock("react", async (importOriginal) => ({
 let signingKey: { privateKey: CryptoKey; jwk: JWK };
 let site: TestHttpServer; // stands in for https://<name>.convex.site
 let cloud: TestHttpServer; // stands in for https://<name>.convex.cloud
+// Tokens whose session is gone: the function runs and getAuthUser throws UNAUTHENTICATED.
 let refuseTokens: Set<string>;
+// Tokens Convex itself refuses (bad signature, expired…): 401 before anything runs.
+let rejectTokens: Set<string>;
+// Functions that throw an app error after running: path → message.
+let appErrors: Map<string, string>;
+// How many times each function ran, per path.
+let executions: Map<string, number>;
 let mintedTokens = 0;
 
 async function signToken(sub: string): Promise<string> {
@@ -60,6 +68,18 @@ beforeAll(async () => {
   cloud = await startTestHttpServer(async (request) => {
     const { path, args } = (await request.json()) as { path: string; args: unknown[] };
     const token = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? null;
+    if (token && rejectTokens.has(token)) {
+      return Response.json({ code: "InvalidAuthHeader", message: "Could not validate token: InvalidSignature" }, { status: 401 });
+    }
+    executions.set(path, (executions.get(path) ?? 0) + 1);
+    const appError = appErrors.get(path);
+    if (appError) {
+      return Response.json({
+        status: "error",
+        errorMessage: `[Request ID: 0123456789abcdef] Server Error\nUncaught Error: ${appError}\n    at handler (../convex/messages.ts:9:11)\n`,
+        logLines: [],
+      });
+    }
     if (token && refuseTokens.has(token)) {
       return Response.json({
         status: "error",
@@ -79,6 +99,9 @@ afterAll(async () => {
 
 beforeEach(() => {
   refuseTokens = new Set();
+  rejectTokens = new Set();
+  appErrors = new Map();
+  executions = new Map();
   site.requests.length = 0;
   cloud.requests.length = 0;
   // A different deployment in the env: the helpers must use convexUrl.
@@ -164,11 +187,53 @@ describe("convexBetterAuthNextJs: getToken and isAuthenticated", () => {
     expect(await isAuthenticated()).toBe(false);
   });
 
-  it("uses a verified convex_jwt cookie with jwtCache", async () => {
+  it("uses a verified convex_jwt cookie by default: SSR getToken makes no /convex/token round trip", async () => {
     const cached = await signToken("cached-user");
     setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
-    expect(await helpers({ enabled: true }).getToken()).toBe(cached);
+    const { getToken, isAuthenticated, fetchAuthQuery } = helpers();
+    expect(await getToken()).toBe(cached);
+    expect(await isAuthenticated()).toBe(true);
+    expect(await fetchAuthQuery(whoAmI)).toMatchObject({ token: cached });
     expect(site.requests.some((request) => request.url === "/api/auth/convex/token")).toBe(false);
+    expect(await helpers({ enabled: true }).getToken()).toBe(cached);
+  });
+
+  it("with jwtCache: { enabled: false }, always fetches /convex/token, even with a valid cookie", async () => {
+    const cached = await signToken("cached-user");
+    setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
+    const { getToken, fetchAuthQuery } = helpers({ enabled: false });
+    const token = await getToken();
+    expect(token).not.toBe(cached);
+    expect(await fetchAuthQuery(whoAmI)).toMatchObject({ token });
+    expect(site.requests.filter((request) => request.url === "/api/auth/convex/token")).toHaveLength(1);
+  });
+
+  it("never uses a forged or expired cookie", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey } = await generateKeyPair("RS256");
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setSubject("admin")
+      .setIssuer(site.url)
+      .setAudience("convex")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 900)
+      .sign(privateKey);
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setSubject("user")
+      .setIssuer(site.url)
+      .setAudience("convex")
+      .setIssuedAt(now - 1000)
+      .setExpirationTime(now - 1)
+      .sign(signingKey.privateKey);
+    for (const cookie of [forged, expired]) {
+      setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cookie });
+      const token = await helpers().getToken();
+      expect(token).toBeDefined();
+      expect(token).not.toBe(cookie);
+    }
+    expect(site.requests.filter((request) => request.url === "/api/auth/convex/token")).toHaveLength(2);
   });
 
   it("lets Next's redirect() from next/headers through untouched", async () => {
@@ -221,19 +286,61 @@ describe("convexBetterAuthNextJs: authenticated Convex calls", () => {
     expect(preloaded._valueJSON).toMatchObject({ path: "messages:list", token: expect.any(String) });
   });
 
+  it("preloadAuthQuery's payload is exactly what convex/nextjs's preloadQuery builds", async () => {
+    const withBigint = makeFunctionReference<"query", { channel: string; after: bigint }, unknown>("messages:list");
+    const { preloadAuthQuery, getToken } = helpers();
+    const ours = await preloadAuthQuery(withBigint, { channel: "general", after: 2n });
+    const theirs = await preloadQuery(withBigint, { channel: "general", after: 2n }, { token: await getToken(), url: cloud.url });
+    expect(ours).toEqual(theirs);
+  });
+
   it("calls Convex without a token when signed out", async () => {
     setRequest({});
     expect(await helpers().fetchAuthQuery(whoAmI)).toMatchObject({ token: null });
   });
 
-  it("with jwtCache, retries once with a fresh token when Convex refuses the cached one", async () => {
+  it("retries a query once with a fresh token when the cached token's session is gone (UNAUTHENTICATED)", async () => {
     const cached = await signToken("revoked-session-user");
     refuseTokens.add(cached);
     setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
-    const result = (await helpers({ enabled: true }).fetchAuthQuery(whoAmI)) as { token: string };
+    const { fetchAuthQuery, getToken } = helpers();
+    const result = (await fetchAuthQuery(whoAmI)) as { token: string };
     expect(result.token).not.toBe(cached);
     const sent = cloud.requests.map((request) => request.headers.authorization);
     expect(sent).toEqual([`Bearer ${cached}`, `Bearer ${result.token}`]);
+    // The fresh token serves the rest of the request: no second refusal.
+    expect(await fetchAuthQuery(listMessages, { channel: "general" })).toMatchObject({ token: result.token });
+    expect(await getToken()).toBe(result.token);
+    expect(site.requests.filter((request) => request.url === "/api/auth/convex/token")).toHaveLength(1);
+  });
+
+  it("an app's own Error('Unauthorized …') from a mutation with a cached token does not run the mutation twice", async () => {
+    const cached = await signToken("user");
+    appErrors.set("messages:send", "Unauthorized: only the channel owner can post");
+    setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
+    const { fetchAuthMutation, fetchAuthAction } = helpers();
+    await expect(fetchAuthMutation(send, { body: "hi" })).rejects.toThrow("Unauthorized: only the channel owner can post");
+    expect(executions.get("messages:send")).toBe(1);
+    // Nor an action, nor this library's UNAUTHENTICATED thrown after running.
+    appErrors.set("ai:summarize", "Unauthorized");
+    await expect(fetchAuthAction(summarize, { id: "1" })).rejects.toThrow("Unauthorized");
+    expect(executions.get("ai:summarize")).toBe(1);
+    refuseTokens.add(cached);
+    appErrors.clear();
+    await expect(fetchAuthMutation(send, { body: "hi" })).rejects.toMatchObject({ data: { code: "UNAUTHENTICATED" } });
+    expect(executions.get("messages:send")).toBe(2);
+    expect(cloud.requests.every((request) => request.headers.authorization === `Bearer ${cached}`)).toBe(true);
+    expect(site.requests.some((request) => request.url === "/api/auth/convex/token")).toBe(false);
+  });
+
+  it("runs a mutation once, with a fresh token, when Convex refuses the cached token before running it (401)", async () => {
+    const cached = await signToken("user");
+    rejectTokens.add(cached);
+    setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
+    const result = (await helpers().fetchAuthMutation(send, { body: "hi" })) as { token: string };
+    expect(result.token).not.toBe(cached);
+    expect(executions.get("messages:send")).toBe(1);
+    expect(cloud.requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${cached}`, `Bearer ${result.token}`]);
   });
 
   it("does not retry or swallow Next's notFound() raised during the call", async () => {

@@ -1,12 +1,12 @@
-import { fetchAction, fetchMutation, fetchQuery, preloadQuery } from "convex/nextjs";
 import type { Preloaded } from "convex/react";
-import type { FunctionReference, FunctionReturnType, OptionalRestArgs } from "convex/server";
+import { getFunctionName, type FunctionReference, type OptionalRestArgs } from "convex/server";
+import { convexToJson, type Value } from "convex/values";
 import { unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import { createAuthRouteHandlers, type AuthRouteHandlers } from "../server-core/auth-route-handlers.js";
-import { callWithConvexToken, isConvexAuthError } from "../server-core/call-with-convex-token.js";
+import { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
-import type { AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
+import { createAuthenticatedConvexCalls, type AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 import { readNextRequestHeaders } from "./read-next-request-headers.js";
 
@@ -22,7 +22,7 @@ const noStoreFetch: typeof fetch = (input, init) => fetch(input, { ...init, cach
  * const options: ConvexBetterAuthNextJsOptions = {
  *   convexUrl: process.env.NEXT_PUBLIC_CONVEX_URL!,
  *   convexSiteUrl: process.env.NEXT_PUBLIC_CONVEX_SITE_URL!,
- *   jwtCache: { enabled: true },
+ *   jwtCache: { expirationToleranceSeconds: 120 },
  * };
  * ```
  */
@@ -39,9 +39,17 @@ export type ConvexBetterAuthNextJsOptions = ConvexBetterAuthServerOptions;
 export type ConvexBetterAuthNextJs = {
   /** Route handlers proxying `{basePath}/*` to Convex: `export const { GET, POST } = handler`. */
   handler: AuthRouteHandlers;
-  /** The request's Convex JWT, or undefined when signed out. Cached per request. */
+  /**
+   * The request's Convex JWT, or undefined when signed out. Resolved once
+   * per request: the verified `convex_jwt` cookie, else a fresh token.
+   */
   getToken: () => Promise<string | undefined>;
-  /** Whether the request has a session Convex would accept a token for. */
+  /**
+   * Whether the request carries a Convex JWT (see `getToken`). With the
+   * default `jwtCache`, a session revoked from another device still counts
+   * until its cookie's JWT expires; Convex calls made with it get no user
+   * (`getAuthUser` throws `UNAUTHENTICATED`).
+   */
   isAuthenticated: () => Promise<boolean>;
   /** `preloadQuery` as the signed-in user, for `usePreloadedAuthQuery`. */
   preloadAuthQuery: <Query extends FunctionReference<"query">>(
@@ -52,17 +60,25 @@ export type ConvexBetterAuthNextJs = {
 
 /**
  * Next.js (App Router) server helpers for Better Auth running in Convex: the
- * `/api/auth/*` proxy and authenticated `convex/nextjs` calls for server
- * components, server actions and route handlers.
+ * `/api/auth/*` proxy and authenticated Convex calls (`ConvexHttpClient`)
+ * for server components, server actions and route handlers.
  *
- * Tokens come from `GET {convexSiteUrl}{basePath}/convex/token` with the
- * request's cookies, once per request (React `cache`). With
- * `jwtCache.enabled`, the `convex_jwt` cookie is used instead when its
- * signature verifies against the deployment's JWKS and it is not expiring;
- * a call made with it that fails with an auth error is retried once with a
- * fresh token. Every Convex call goes to `convexUrl` (not only
- * `NEXT_PUBLIC_CONVEX_URL`). Next's `redirect()`, `notFound()` and
- * dynamic-rendering signals pass through untouched.
+ * The token is resolved once per request (React `cache`). By default
+ * (`jwtCache`) it is the browser's `convex_jwt` cookie when its signature
+ * verifies against the deployment's JWKS and it is not about to expire, so
+ * a signed-in render makes no round trip for it; otherwise, or with
+ * `jwtCache: { enabled: false }`, it comes from
+ * `GET {convexSiteUrl}{basePath}/convex/token` with the request's cookies.
+ * A query made with the cookie's token that fails with an auth error is
+ * retried once with a fresh token (which then serves the rest of the
+ * request); a mutation or action only when Convex refused the token before
+ * running it, so none ever runs twice. Every Convex call goes to
+ * `convexUrl` (not only `NEXT_PUBLIC_CONVEX_URL`). Next's `redirect()`,
+ * `notFound()` and dynamic-rendering signals pass through untouched.
+ *
+ * `isAuthenticated()` and `getToken()` say whether the request carries a
+ * token Convex will accept; whether its session is still live is decided
+ * in Convex (`getAuthUser` checks the session on every call).
  *
  * @param options - Deployment URLs and the Better Auth settings to mirror.
  * @returns `{ handler, getToken, isAuthenticated, preloadAuthQuery, fetchAuthQuery, fetchAuthMutation, fetchAuthAction }`.
@@ -93,20 +109,31 @@ export type ConvexBetterAuthNextJs = {
  */
 export function convexBetterAuthNextJs(options: ConvexBetterAuthNextJsOptions): ConvexBetterAuthNextJs {
   const resolved = resolveServerOptions(options);
-  const url = resolved.convexUrl;
   const getter = createConvexTokenGetter(resolved, { fetch: noStoreFetch, rethrow: unstable_rethrow });
-  // A boolean key, so React's per-request cache dedupes calls (objects would
-  // be compared by identity and never hit).
-  const getTokenResult = cache(
-    async (forceRefresh: boolean): Promise<ConvexTokenResult | undefined> =>
-      getter(await readNextRequestHeaders(), { forceRefresh }),
-  );
-  const retryOptions = {
+  // The request's token lookups, one Map per request through React's
+  // per-request cache (no argument, so every call in a render hits).
+  const requestTokens = cache((): Map<boolean, Promise<ConvexTokenResult | undefined>> => new Map());
+  const getTokenResult = (forceRefresh: boolean): Promise<ConvexTokenResult | undefined> => {
+    const tokens = requestTokens();
+    // Once the cookie's token was not good enough in this request, the fresh
+    // one answers every later lookup: no second refusal, and getToken()
+    // agrees with what the calls used.
+    const fresh = forceRefresh || tokens.has(true);
+    let result = tokens.get(fresh);
+    if (!result) {
+      result = readNextRequestHeaders().then((incoming) => getter(incoming, { forceRefresh: fresh }));
+      tokens.set(fresh, result);
+    }
+    return result;
+  };
+  const calls = createAuthenticatedConvexCalls({
+    convexUrl: resolved.convexUrl,
+    getToken: ({ forceRefresh }) => getTokenResult(forceRefresh),
     isAuthError: resolved.jwtCache.isAuthError ?? isConvexAuthError,
     rethrow: unstable_rethrow,
-  };
-  const withToken = <T>(call: (token: string | undefined) => Promise<T>): Promise<T> =>
-    callWithConvexToken(({ forceRefresh }) => getTokenResult(forceRefresh), call, retryOptions);
+    // Per-user answers: kept out of Next's fetch cache, as convex/nextjs does.
+    fetch: noStoreFetch,
+  });
 
   const getToken = async () => (await getTokenResult(false))?.token;
 
@@ -114,15 +141,17 @@ export function convexBetterAuthNextJs(options: ConvexBetterAuthNextJsOptions): 
     handler: createAuthRouteHandlers({ convexSiteUrl: resolved.convexSiteUrl, fetch: noStoreFetch }),
     getToken,
     isAuthenticated: async () => (await getToken()) !== undefined,
-    preloadAuthQuery: (query, ...args) =>
-      withToken((token) => preloadQuery(query, args[0] ?? {}, { token, url }) as Promise<Preloaded<typeof query>>),
-    fetchAuthQuery: (query, ...args) =>
-      withToken((token) => fetchQuery(query, args[0] ?? {}, { token, url }) as Promise<FunctionReturnType<typeof query>>),
-    fetchAuthMutation: (mutation, ...args) =>
-      withToken(
-        (token) => fetchMutation(mutation, args[0] ?? {}, { token, url }) as Promise<FunctionReturnType<typeof mutation>>,
-      ),
-    fetchAuthAction: (action, ...args) =>
-      withToken((token) => fetchAction(action, args[0] ?? {}, { token, url }) as Promise<FunctionReturnType<typeof action>>),
+    // The payload convex/nextjs's preloadQuery builds, which
+    // usePreloadedQuery decodes; built here so the query goes through the
+    // retry rules above.
+    preloadAuthQuery: async (query, ...args) => {
+      const value = await calls.fetchAuthQuery(query, ...args);
+      return {
+        _name: getFunctionName(query),
+        _argsJSON: convexToJson((args[0] ?? {}) as Value),
+        _valueJSON: convexToJson(value as Value),
+      } as unknown as Preloaded<typeof query>;
+    },
+    ...calls,
   };
 }

@@ -1,10 +1,8 @@
 import { getRequestHeaders } from "@tanstack/react-start/server";
-import { ConvexHttpClient } from "convex/browser";
-import type { FunctionReference, FunctionReturnType, OptionalRestArgs } from "convex/server";
 import { proxyAuthRequest } from "../server-core/proxy-auth-request.js";
-import { callWithConvexToken, isConvexAuthError } from "../server-core/call-with-convex-token.js";
+import { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
-import type { AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
+import { createAuthenticatedConvexCalls, type AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 
 /**
@@ -42,9 +40,12 @@ export type ConvexBetterAuthReactStart = {
  *
  * Request headers come from `getRequestHeaders()`
  * (`@tanstack/react-start/server`), so these must run inside a request. The
- * token is fetched once per request; `jwtCache` behaves as in
- * `convexBetterAuthNextJs` (verified cookie only, one retry with a fresh
- * token on an auth error). Each `fetchAuth*` call uses a new
+ * token is resolved once per request and, by default (`jwtCache`), is the
+ * browser's `convex_jwt` cookie when it verifies against the deployment's
+ * JWKS, so SSR makes no `/convex/token` round trip; the retry rules are
+ * those of `convexBetterAuthNextJs` (queries retried once with a fresh token
+ * on an auth error, mutations and actions only when Convex refused the token
+ * before running them). Each `fetchAuth*` call uses a new
  * `ConvexHttpClient(convexUrl)` so tokens never leak between requests.
  *
  * @param options - Deployment URLs and the Better Auth settings to mirror.
@@ -71,35 +72,30 @@ export function convexBetterAuthReactStart(options: ConvexBetterAuthReactStartOp
   const resolved = resolveServerOptions(options);
   const getter = createConvexTokenGetter(resolved);
   // Keyed by the request's Headers object, which Start keeps for the whole
-  // request: one token round trip per request however many calls need it.
+  // request: one token lookup per request however many calls need it.
   const perRequest = new WeakMap<Headers, Map<boolean, Promise<ConvexTokenResult | undefined>>>();
   const getTokenResult = (forceRefresh: boolean): Promise<ConvexTokenResult | undefined> => {
     const incoming = getRequestHeaders() as unknown as Headers;
     let results = perRequest.get(incoming);
     if (!results) perRequest.set(incoming, (results = new Map()));
-    let result = results.get(forceRefresh);
-    if (!result) results.set(forceRefresh, (result = getter(incoming, { forceRefresh })));
+    // Once the cookie's token was not good enough in this request, the fresh
+    // one answers every later lookup.
+    const fresh = forceRefresh || results.has(true);
+    let result = results.get(fresh);
+    if (!result) results.set(fresh, (result = getter(incoming, { forceRefresh: fresh })));
     return result;
   };
-  const retryOptions = { isAuthError: resolved.jwtCache.isAuthError ?? isConvexAuthError };
-  const withClient = <T>(call: (client: ConvexHttpClient) => Promise<T>): Promise<T> =>
-    callWithConvexToken(
-      ({ forceRefresh }) => getTokenResult(forceRefresh),
-      (token) => {
-        // No fetch `cache` option: Start also runs on runtimes that reject
-        // it, and ConvexHttpClient only sends POSTs, which nothing caches.
-        const client = new ConvexHttpClient(resolved.convexUrl);
-        if (token) client.setAuth(token);
-        return call(client);
-      },
-      retryOptions,
-    );
+  // No fetch `cache` option: Start also runs on runtimes that reject it, and
+  // ConvexHttpClient only sends POSTs, which nothing caches.
+  const calls = createAuthenticatedConvexCalls({
+    convexUrl: resolved.convexUrl,
+    getToken: ({ forceRefresh }) => getTokenResult(forceRefresh),
+    isAuthError: resolved.jwtCache.isAuthError ?? isConvexAuthError,
+  });
 
   return {
     getToken: async () => (await getTokenResult(false))?.token,
     handler: (request) => proxyAuthRequest(request, { convexSiteUrl: resolved.convexSiteUrl }),
-    fetchAuthQuery: (query, ...args) => withClient((client) => client.query(query, ...args)),
-    fetchAuthMutation: (mutation, ...args) => withClient((client) => client.mutation(mutation, ...args)),
-    fetchAuthAction: (action, ...args) => withClient((client) => client.action(action, ...args)),
+    ...calls,
   };
 }

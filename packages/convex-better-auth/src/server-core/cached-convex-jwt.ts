@@ -6,6 +6,16 @@ import { JWT_COOKIE_NAME } from "../plugins/convex/jwt-cookie.js";
 const CONVEX_JWT_AUDIENCE = "convex";
 const CONVEX_JWT_ALGORITHMS = ["RS256"];
 
+// How long a downloaded JWKS answers before it is fetched again. Not
+// forever: a key the deployment removed (rotation after a leak) must stop
+// verifying cookies on this server too, within minutes.
+const JWKS_MAX_AGE_MS = 10 * 60 * 1000;
+// A cookie naming a kid the cached JWKS lacks (a rotated-in key) triggers a
+// refetch, at most once per this period, so forged kids cannot make every
+// request download the JWKS. Inside the cooldown such a cookie just falls
+// back to a fresh token.
+const JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
+
 /**
  * The names the `convex_jwt` cookie can have: Better Auth adds `__Secure-`
  * when its base URL is https. The secure one is tried first because an app
@@ -81,10 +91,17 @@ export type CachedJwtVerifier = (token: string) => Promise<string | undefined>;
  * instead of asking Convex for a token.
  *
  * A cookie is only a claim from the browser: it is used only when its
- * signature verifies against the deployment's JWKS
- * (`{convexSiteUrl}{basePath}/convex/jwks`, fetched once and cached by jose),
- * its issuer is the site URL, its audience is `convex`, and it is not past
- * `exp` minus the tolerance. Anything else falls back to a fresh token.
+ * signature verifies (RS256 only, so `alg: none` and HMAC-with-the-public-key
+ * tricks fail) against the deployment's JWKS at
+ * `{convexSiteUrl}{basePath}/convex/jwks`, its issuer is the site URL, its
+ * audience is `convex`, it has a subject, and it is not past `exp` minus the
+ * tolerance. Anything else falls back to a fresh token.
+ *
+ * The JWKS is downloaded on first use and shared by every request this
+ * verifier serves: refetched when older than 10 minutes, or when a cookie
+ * names a key id it does not hold (after a key rotation), at most once per
+ * 30 seconds; concurrent requests share one download. A failed download
+ * only costs the fresh-token round trip.
  *
  * @see https://github.com/get-convex/better-auth/issues/374
  *
@@ -101,6 +118,8 @@ export function createCachedJwtVerifier(options: CachedJwtVerifierOptions): Cach
     // Created on first use: a server that never sees the cookie never
     // downloads the JWKS.
     keys ??= createRemoteJWKSet(new URL(`${options.convexSiteUrl}${options.basePath}/convex/jwks`), {
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+      cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
       ...(options.fetch ? { [customFetch]: options.fetch } : {}),
     });
     return keys;
@@ -113,7 +132,9 @@ export function createCachedJwtVerifier(options: CachedJwtVerifierOptions): Cach
         audience: CONVEX_JWT_AUDIENCE,
         algorithms: CONVEX_JWT_ALGORITHMS,
         currentDate: new Date(nowMs),
-        requiredClaims: ["exp"],
+        // Convex refuses a token without these, so using one would only
+        // cost a refused call.
+        requiredClaims: ["exp", "sub"],
       });
       const exp = payload.exp as number;
       return exp - options.expirationToleranceSeconds > nowMs / 1000 ? token : undefined;

@@ -38,9 +38,10 @@ export type ConvexTokenGetter = (
 
 /**
  * Build the server-side token source shared by the Next.js and TanStack
- * Start helpers. With `jwtCache.enabled` (and no `forceRefresh`) a verified,
- * unexpired `convex_jwt` cookie is used; otherwise, or when the cookie does
- * not verify, a fresh token is fetched from Convex.
+ * Start helpers. Unless `jwtCache.enabled` is false (it is on by default) or
+ * `forceRefresh` is set, a verified, unexpired `convex_jwt` cookie is used
+ * with no network call (after the JWKS's first download); otherwise, or
+ * when the cookie does not verify, a fresh token is fetched from Convex.
  *
  * @param resolved - Validated server options.
  * @returns `getToken(headers, { forceRefresh })`, resolving to undefined

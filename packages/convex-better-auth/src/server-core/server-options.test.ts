@@ -15,14 +15,21 @@ function thrown(run: () => unknown): unknown {
 }
 
 describe("resolveServerOptions", () => {
-  it("defaults basePath, cookiePrefix and jwtCache, and trims trailing slashes", () => {
+  it("defaults basePath, cookiePrefix and jwtCache (on, 60 s early refresh), and trims trailing slashes", () => {
     expect(resolveServerOptions({ convexUrl: `${convexUrl}/`, convexSiteUrl: `${convexSiteUrl}/` })).toEqual({
       convexUrl,
       convexSiteUrl,
       basePath: "/api/auth",
       cookiePrefix: "better-auth",
-      jwtCache: { enabled: false, expirationToleranceSeconds: 60 },
+      jwtCache: { enabled: true, expirationToleranceSeconds: 60 },
     });
+  });
+
+  it("turns jwtCache off only when asked, and keeps it on when only other jwtCache options are given", () => {
+    expect(resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: false } }).jwtCache.enabled).toBe(false);
+    expect(resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: true } }).jwtCache.enabled).toBe(true);
+    const onlyTolerance = resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { expirationToleranceSeconds: 5 } });
+    expect(onlyTolerance.jwtCache).toEqual({ enabled: true, expirationToleranceSeconds: 5 });
   });
 
   it("accepts self-hosted and local URLs", () => {

@@ -2,29 +2,52 @@ import { ConvexBetterAuthFrameworkError } from "./errors.js";
 
 /**
  * Reuse of the `convex_jwt` cookie on the server instead of asking Convex
- * for a fresh token on every request.
+ * for a fresh token on every request. On by default: a server-rendered page
+ * whose browser holds a valid cookie makes no `GET /convex/token` round trip.
+ *
+ * The cookie is only a claim from the browser, so it is used only when its
+ * RS256 signature verifies against the deployment's JWKS, its issuer is
+ * `convexSiteUrl`, its audience is `convex`, and it has more than
+ * `expirationToleranceSeconds` left before `exp`. It is never used past
+ * `exp`. Revocation is still enforced where it matters: a cached JWT can
+ * outlive its session, but `getAuthUser` in Convex checks the session, so
+ * the user is gone on the next Convex call.
  *
  * @example
  * ```ts
- * convexBetterAuthNextJs({ convexUrl, convexSiteUrl, jwtCache: { enabled: true } });
+ * // Always ask Convex for a fresh token instead:
+ * convexBetterAuthNextJs({ convexUrl, convexSiteUrl, jwtCache: { enabled: false } });
  * ```
  */
 export type JwtCacheOptions = {
-  /** Read the `convex_jwt` cookie before calling `GET /convex/token`. */
-  enabled: boolean;
+  /**
+   * Read the verified `convex_jwt` cookie before calling `GET /convex/token`.
+   *
+   * @default true
+   */
+  enabled?: boolean;
   /**
    * Treat the cookie as expired this many seconds before its `exp`, so a
-   * token about to lapse is refreshed instead of reused. It can only shorten
-   * a token's life: a token past `exp` is never used, and negative values
-   * count as 0.
+   * token about to lapse is refreshed instead of handed to the page. It can
+   * only shorten a token's life: a token past `exp` is never used, and
+   * negative values count as 0. (In `@convex-dev/better-auth` the same
+   * option accepted tokens up to this long *after* `exp`; here it never
+   * does, because Convex would refuse them.)
    *
    * @default 60
    */
   expirationToleranceSeconds?: number;
   /**
-   * Whether an error from a `fetchAuth*` / `preloadAuthQuery` call means the
-   * token was rejected. Such a call made with the cached cookie is retried
-   * once with a fresh token (the cached JWT can outlive a revoked session).
+   * Whether an error from a `fetchAuth*` / `preloadAuthQuery` call made with
+   * the cached cookie means the token was not good enough, so the call is
+   * worth repeating once with a fresh token (a cached JWT can outlive a
+   * revoked session).
+   *
+   * It can only narrow what is retried, never widen it: a query is retried
+   * when this returns true; a mutation or action only when, in addition,
+   * Convex refused the token with HTTP 401 before running the function. A
+   * mutation or action that ran (and then threw anything, even your own
+   * `Error("Unauthorized")`) is never run twice.
    *
    * @default {@link isConvexAuthError}
    */
@@ -59,7 +82,10 @@ export type ConvexBetterAuthServerOptions = {
    * @default "better-auth"
    */
   cookiePrefix?: string;
-  /** Reuse the verified `convex_jwt` cookie. Off by default. */
+  /**
+   * Reuse the verified `convex_jwt` cookie (on by default; `{ enabled: false }`
+   * turns it off).
+   */
   jwtCache?: JwtCacheOptions;
 };
 
@@ -184,7 +210,9 @@ export function resolveServerOptions(options: ConvexBetterAuthServerOptions): Re
     basePath,
     cookiePrefix: options.cookiePrefix ?? "better-auth",
     jwtCache: {
-      enabled: options.jwtCache?.enabled === true,
+      // On unless explicitly turned off: a verified cookie saves a round trip
+      // to Convex per server render, and verification keeps forged ones out.
+      enabled: options.jwtCache?.enabled !== false,
       // Only ever shortens a token's life: see JwtCacheOptions.
       expirationToleranceSeconds: Number.isFinite(tolerance) ? Math.max(0, tolerance) : DEFAULT_TOLERANCE_SECONDS,
       ...(options.jwtCache?.isAuthError ? { isAuthError: options.jwtCache.isAuthError } : {}),
