@@ -291,6 +291,20 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         return await ctx.runQuery(api.findOne, { model, where });
       }
 
+      // The first session lookup or insert after a prefetch request reads the
+      // jwks rows too (shared/jwks-prefetch.ts).
+      const jwksAlsoRead = (model: string, modelKey?: string) => {
+        if (!jwks.wanted || logical(model, modelKey) !== "session") return undefined;
+        jwks.wanted = false;
+        return { model: jwksModel(), limit: JWKS_PREFETCH_LIMIT };
+      };
+      const keepPrefetched = <T>(alsoRead: unknown, found: T): T => {
+        if (!alsoRead || found === null || typeof found !== "object") return found;
+        const { alsoRead: rows, ...row } = found as Record<string, unknown> & { alsoRead?: Record<string, unknown>[] };
+        // A full page may not be all of them: leave it to a normal read.
+        if (rows && rows.length < JWKS_PREFETCH_LIMIT) jwks.rows = rows;
+        return row as T;
+      };
       const jwksModel = () => {
         try {
           return getModelName("jwks");
@@ -304,30 +318,21 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
           const selected = fieldNames(model, select);
+          const alsoRead = jwksAlsoRead(model);
           const row = await mutate(
             api.create,
-            { input: { model, data: cleanData(data, model) }, select: selected, ...(await handles(model, ["onCreate"])) },
+            { input: { model, data: cleanData(data, model) }, select: selected, ...(await handles(model, ["onCreate"])), alsoRead },
             model,
             "create",
           );
-          return withNulls(model, row, selected);
+          return withNulls(model, keepPrefetched(alsoRead, row), selected);
         },
 
         findOne: async ({ model, modelKey, where: clauses, select, join }) => {
           const selected = fieldNames(logical(model, modelKey), select);
-          const alsoRead = jwks.wanted && logical(model, modelKey) === "session" ? { model: jwksModel(), limit: JWKS_PREFETCH_LIMIT } : undefined;
+          const alsoRead = jwksAlsoRead(model, modelKey);
           const found = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join, alsoRead });
-          let row = found;
-          if (alsoRead) {
-            jwks.wanted = false;
-            if (found) {
-              const { alsoRead: rows, ...rest } = found as Record<string, unknown> & { alsoRead?: Record<string, unknown>[] };
-              // A full page may not be all of them: leave it to a normal read.
-              if (rows && rows.length < JWKS_PREFETCH_LIMIT) jwks.rows = rows;
-              row = rest;
-            }
-          }
-          return withJoinedNulls(withNulls(model, row, selected, modelKey), join);
+          return withJoinedNulls(withNulls(model, keepPrefetched(alsoRead, found), selected, modelKey), join);
         },
 
         findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select, join }) => {

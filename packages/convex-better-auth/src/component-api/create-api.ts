@@ -20,6 +20,8 @@ import { joinRows, vJoin } from "./join-rows.js";
 export const BATCH_SIZE = 1000;
 const COUNT_PAGE_SIZE = 4096;
 
+/** Also read up to `limit` rows of `model`, returned as `alsoRead` next to the row. */
+const vAlsoRead = v.object({ model: v.string(), limit: v.number() });
 const vPaginationOpts = v.object({ cursor: v.union(v.string(), v.null()), numItems: v.number() });
 const vHandles = {
   onCreateHandle: v.optional(v.string()),
@@ -99,16 +101,31 @@ export function createComponentApi(
     return session;
   }
 
+  /** Up to `limit` rows of another table, read in the same call (the adapter's jwks prefetch). */
+  async function alsoRead(
+    db: GenericDatabaseReader<GenericDataModel>,
+    also: { model: string; limit: number } | undefined,
+  ): Promise<Record<string, unknown>> {
+    if (!also) return {};
+    const rows = await readFirstRows(db, requireTable(info(), also.model), [], Math.max(1, Math.min(also.limit, 256)));
+    return { alsoRead: rows.map(withAuthId) };
+  }
+
   return {
     ...transactions.functions,
 
     create: mutationGeneric({
-      args: { input: v.object({ model: v.string(), data: v.any() }), select: v.optional(v.array(v.string())), ...vHandles },
+      args: {
+        input: v.object({ model: v.string(), data: v.any() }),
+        select: v.optional(v.array(v.string())),
+        ...vHandles,
+        alsoRead: v.optional(vAlsoRead),
+      },
       returns: vDoc,
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.input.model);
         const doc = await insertRow(ctx, table, args.input.data ?? {}, args, await journal(ctx, args.transaction));
-        return selectFields(table, doc, args.select);
+        return { ...selectFields(table, doc, args.select), ...(await alsoRead(ctx.db, args.alsoRead)) };
       },
     }),
 
@@ -118,8 +135,7 @@ export function createComponentApi(
         where: v.optional(v.array(vWhere)),
         select: v.optional(v.array(v.string())),
         join: v.optional(vJoin),
-        /** Also read up to `limit` rows of `model` (the adapter's jwks prefetch), returned as `alsoRead`. */
-        alsoRead: v.optional(v.object({ model: v.string(), limit: v.number() })),
+        alsoRead: v.optional(vAlsoRead),
       },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
@@ -127,11 +143,11 @@ export function createComponentApi(
         const row = await findFirst(ctx.db, table, checkWhere(table, args.where));
         if (!row) return null;
         // Joined rows ride along whatever the selection, under their model's name.
-        const found = { ...selectFields(table, row, args.select), ...(await joinRows(ctx.db, info(), row, args.join)) };
-        if (!args.alsoRead) return found;
-        const also = requireTable(info(), args.alsoRead.model);
-        const limit = Math.max(1, Math.min(args.alsoRead.limit, 256));
-        return { ...found, alsoRead: (await readFirstRows(ctx.db, also, [], limit)).map(withAuthId) };
+        return {
+          ...selectFields(table, row, args.select),
+          ...(await joinRows(ctx.db, info(), row, args.join)),
+          ...(await alsoRead(ctx.db, args.alsoRead)),
+        };
       },
     }),
 

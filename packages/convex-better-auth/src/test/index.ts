@@ -15,8 +15,14 @@
  */
 import type { TestConvexRoot } from "convex-test";
 import type { GenericDataModel } from "convex/server";
+import * as generatedApi from "../component/_generated/api.js";
+import * as generatedComponent from "../component/_generated/component.js";
 import type { ComponentApi } from "../component/_generated/component.js";
-import componentSchema from "../component/schema.js";
+import * as generatedDataModel from "../component/_generated/dataModel.js";
+import * as generatedServer from "../component/_generated/server.js";
+import * as adapter from "../component/adapter.js";
+import * as convexConfig from "../component/convex.config.js";
+import * as schemaModule from "../component/schema.js";
 
 /**
  * The component's schema: the tables Better Auth core and the bundled plugins
@@ -27,23 +33,30 @@ import componentSchema from "../component/schema.js";
  * t.registerComponent("betterAuth", schema, modules);
  * ```
  */
-export const schema = componentSchema;
+export const schema = schemaModule.default;
 
 /**
- * The component's function modules, keyed by path, with its `_generated`
- * folder (convex-test finds the module root through it). Test files are
- * left out: they are not component functions, and importing one would run
- * vitest's `test()` outside a test file.
+ * The component's modules (every file of `src/component`, with its
+ * `_generated` folder: convex-test finds the module root through it), keyed
+ * by their source path the way `import.meta.glob` keys them. Built from
+ * static imports, so it works wherever the package loads: vitest with or
+ * without Vite's `import.meta.glob`, plain Node, any bundler. Test files are
+ * not component functions and are left out.
  *
  * @example
  * ```ts
  * t.registerComponent("betterAuth", schema, modules);
  * ```
  */
-export const modules: Record<string, () => Promise<any>> = import.meta.glob([
-  "../component/**/*.ts",
-  "!../component/**/*.test.ts",
-]);
+export const modules: Record<string, () => Promise<any>> = {
+  "../component/_generated/api.ts": async () => generatedApi,
+  "../component/_generated/component.ts": async () => generatedComponent,
+  "../component/_generated/dataModel.ts": async () => generatedDataModel,
+  "../component/_generated/server.ts": async () => generatedServer,
+  "../component/adapter.ts": async () => adapter,
+  "../component/convex.config.ts": async () => convexConfig,
+  "../component/schema.ts": async () => schemaModule,
+};
 
 /** What {@link register} needs from a `convexTest(...)` instance. */
 export type RegisterTarget = Pick<TestConvexRoot<GenericDataModel>, "registerComponent">;

@@ -1,3 +1,6 @@
+import { readdirSync } from "node:fs";
+import { sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { convexTest } from "convex-test";
 import { componentsGeneric, defineSchema } from "convex/server";
 import { describe, expect, test } from "vitest";
@@ -14,12 +17,18 @@ const now = Date.now();
 const user = { id: "u1", name: "A", email: "a@x.io", emailVerified: false, createdAt: now, updatedAt: now };
 
 describe("register", () => {
-  test("modules hold the component's functions and _generated, and no test files", () => {
-    const paths = Object.keys(modules);
-    expect(paths).toContain("../component/adapter.ts");
-    expect(paths).toContain("../component/schema.ts");
-    expect(paths.some((path) => path.includes("/_generated/"))).toBe(true);
-    expect(paths.filter((path) => path.endsWith(".test.ts"))).toEqual([]);
+  test("modules list every file of src/component (with _generated) and no test files", async () => {
+    const componentDir = fileURLToPath(new URL("../component/", import.meta.url));
+    const onDisk = readdirSync(componentDir, { recursive: true, encoding: "utf8" })
+      .map((file) => file.split(sep).join("/"))
+      .filter((file) => /\.tsx?$/.test(file) && !/\.test(-d)?\.tsx?$/.test(file))
+      .map((file) => `../component/${file}`)
+      .sort();
+    // A new component module must be added to the static map in ./index.ts.
+    expect(Object.keys(modules).sort()).toEqual(onDisk);
+    expect(Object.keys(modules).some((path) => path.includes("/_generated/"))).toBe(true);
+    const adapter = (await modules["../component/adapter.ts"]!()) as Record<string, unknown>;
+    expect(adapter).toHaveProperty("findOne");
   });
 
   test("the default export bundles register, schema and modules", () => {

@@ -5,6 +5,7 @@ import { CONVEX_ERROR_CODES } from "./error-codes.js";
 import { createFollowSessionCookieHook, createFollowSessionCookieOnResponse } from "./follow-session-cookie.js";
 import { createGetLatestJwksEndpoint, createJwksEndpoint, createRotateKeysEndpoint } from "./jwks-endpoints.js";
 import { createOpenIdConfigurationEndpoint } from "./openid-configuration-endpoint.js";
+import { createPrefetchSigningKeysHook } from "./prefetch-signing-keys-hook.js";
 import { resolveConvexOptions, type ResolvedConvexOptions } from "./resolve-options.js";
 import { convexPluginSchema } from "./schema.js";
 import { createTokenEndpoint } from "./token-endpoint.js";
@@ -97,7 +98,7 @@ export const convex = (options: ConvexPluginOptions) => {
       rotateKeys: createRotateKeysEndpoint(resolved),
     },
     hooks: {
-      before: [createBearerSessionHook()],
+      before: [createBearerSessionHook(), createPrefetchSigningKeysHook(resolved)],
       after: [createFollowSessionCookieHook(resolved)],
     },
     onResponse: createFollowSessionCookieOnResponse(resolved),
