@@ -6,7 +6,8 @@
  */
 import { convexTest } from "convex-test";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
+import { DEFAULT_TRANSACTION_TIMEOUT_MS } from "./client/adapter-transaction.js";
 import { register } from "./test/index.js";
 import schema from "./test-utils/seed-app/schema.js";
 
@@ -104,6 +105,31 @@ describe("session binding on the Convex side", () => {
     expect(await safeUser(forged("no-such-session", payload.sub!))).toBeNull();
     expect(await safeUser(forged(payload.sessionId as string, "someone-else"))).toBeNull();
     expect(await safeUser(t)).toBeNull();
+  });
+});
+
+describe("transactions over HTTP", () => {
+  // registerRoutes defers a transaction's commit to the request's next write
+  // and commits the rest before answering. Were it lost, the expiry job would
+  // roll the sign-up back once the timeout passed.
+  test("a sign-up is committed by the time the response is out: it survives the transaction timeout", async () => {
+    vi.useFakeTimers();
+    try {
+      const t = setup();
+      // The first sign-up also creates the signing key, a later write its commit could ride on.
+      expect((await post(t, "/api/auth/sign-up/email", { name: "Eli", email: "eli@example.com", password: "correct horse 1" })).status).toBe(200);
+      const response = await post(t, "/api/auth/sign-up/email", { name: "Fay", email: "fay@example.com", password: "correct horse 1" });
+      expect(response.status).toBe(200);
+      const cookie = cookieOf(response);
+      vi.advanceTimersByTime(DEFAULT_TRANSACTION_TIMEOUT_MS + 1_000);
+      await t.finishAllScheduledFunctions(vi.runAllTimers);
+      const session = await t.fetch("/api/auth/get-session", { headers: { cookie } });
+      expect(((await session.json()) as { user?: { email: string } } | null)?.user?.email).toBe("fay@example.com");
+      const signIn = await post(t, "/api/auth/sign-in/email", { email: "fay@example.com", password: "correct horse 1" });
+      expect(signIn.status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

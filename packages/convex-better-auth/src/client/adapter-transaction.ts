@@ -44,6 +44,8 @@ export async function runJournaledTransaction<R>(
   component: AuthComponentApi,
   tx: TransactionState,
   callback: () => Promise<R>,
+  /** Takes the commit over (deferred commits, shared/deferred-commits.ts) instead of committing now. */
+  deferCommit?: (id: string) => void,
 ): Promise<R> {
   const api = (component as FullComponentApi).adapter;
   const mutate = ctx.runMutation!;
@@ -62,7 +64,22 @@ export async function runJournaledTransaction<R>(
     throw error;
   }
   if (tx.attempted) {
-    await repeat(() => mutate(api.commitTransaction, { id: tx.id }));
+    if (deferCommit) deferCommit(tx.id);
+    else await commitTransactionNow(ctx, component, tx.id);
   }
   return result;
+}
+
+/**
+ * Commits a transaction with its own component calls (one, or a few for a
+ * long journal).
+ *
+ * @example
+ * ```ts
+ * await commitTransactionNow(ctx, component, tx.id);
+ * ```
+ */
+export async function commitTransactionNow(ctx: RunCtx, component: AuthComponentApi, id: string): Promise<void> {
+  const api = (component as FullComponentApi).adapter;
+  await repeat(() => ctx.runMutation!(api.commitTransaction, { id }));
 }

@@ -11,6 +11,7 @@ import { INLINE_UNDO_ENTRIES } from "../component-api/transaction-journal.js";
 import { ROLLED_BACK_RETENTION_MS, UNDO_BATCH } from "../component-api/transaction-finish.js";
 import schema from "../component/schema.js";
 import { isConvexBetterAuthError } from "../shared/errors.js";
+import { deferredCommitsOf } from "../shared/deferred-commits.js";
 import { convexAdapter } from "./adapter.js";
 import type { AuthComponentApi, RunCtx } from "./types.js";
 
@@ -284,5 +285,61 @@ describe("Better Auth flows", () => {
     expect(await rows("adapterTransaction")).toEqual([]);
     const jobs = await t.run((c) => c.db.system.query("_scheduled_functions").collect());
     expect(jobs.every((job) => job.state.kind === "canceled")).toBe(true);
+  });
+});
+
+describe("deferred commits (registerRoutes)", () => {
+  function deferredSetup() {
+    const { t, adapter, rows } = setup();
+    const calls: string[] = [];
+    const ctx: RunCtx = {
+      runQuery: (reference, args) => t.query(reference as any, args),
+      runMutation: (reference, args) => {
+        calls.push(`${(args as { input?: { model?: string } }).input?.model ?? ""}${"commit" in (args as object) ? "+commit" : ""}`);
+        return t.mutation(reference as any, args);
+      },
+    };
+    const deferring = convexAdapter(ctx, component, { transactionTimeoutMs: TIMEOUT })({});
+    const commits = deferredCommitsOf(deferring)!;
+    commits.enable();
+    return { t, adapter, deferring, commits, calls, rows };
+  }
+
+  test("a transaction's commit rides on the request's next write, in the same mutation", async () => {
+    const { deferring, commits, calls, rows } = deferredSetup();
+    await deferring.transaction(async (trx) => {
+      await trx.create({ model: "user", data: user("u1"), forceAllowId: true });
+    });
+    // Still open: nothing committed it yet.
+    expect(await rows("adapterTransaction")).toHaveLength(1);
+    await deferring.create({ model: "user", data: user("u2"), forceAllowId: true });
+    expect(await rows("adapterTransaction")).toHaveLength(0);
+    await commits.flush();
+    // Two writes, no commit call of its own.
+    expect(calls).toEqual(["user", "user+commit"]);
+  });
+
+  test("what no later write carried is committed by flush", async () => {
+    const { deferring, commits, calls, rows } = deferredSetup();
+    await deferring.transaction(async (trx) => {
+      await trx.create({ model: "user", data: user("u1"), forceAllowId: true });
+    });
+    await commits.flush();
+    expect(await rows("adapterTransaction")).toHaveLength(0);
+    expect((await rows("user")).map((u) => u.id)).toEqual(["u1"]);
+    expect(calls).toEqual(["user", ""]);
+  });
+
+  test("a failed write does not lose the commit it carried: flush still commits", async () => {
+    const { deferring, commits, rows } = deferredSetup();
+    await deferring.transaction(async (trx) => {
+      await trx.create({ model: "user", data: user("u1"), forceAllowId: true });
+    });
+    // A duplicate email fails the whole mutation, the carried commit included.
+    await expect(deferring.create({ model: "user", data: user("u1", { id: "u9" }), forceAllowId: true })).rejects.toThrow();
+    expect(await rows("adapterTransaction")).toHaveLength(1);
+    await commits.flush();
+    expect(await rows("adapterTransaction")).toHaveLength(0);
+    expect((await rows("user")).map((u) => u.id)).toEqual(["u1"]);
   });
 });

@@ -12,6 +12,7 @@ import type { Where } from "../component-api/validators.js";
 import { cleanData, cleanWhere, type IsDateField } from "./adapter-values.js";
 import { createConvexAdapterSchema } from "./create-schema.js";
 import {
+  commitTransactionNow,
   DEFAULT_TRANSACTION_TIMEOUT_MS,
   newTransaction,
   runJournaledTransaction,
@@ -24,6 +25,7 @@ import { withFallback } from "./optional-functions.js";
 import { adapterError, functionLabel } from "./adapter-errors.js";
 import { APIError } from "better-auth/api";
 import { JWKS_PREFETCH_LIMIT, JWKS_PREFETCH_OPTION, type JwksPrefetch } from "../shared/jwks-prefetch.js";
+import { DEFERRED_COMMITS_OPTION, type DeferredCommits } from "../shared/deferred-commits.js";
 import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
@@ -145,6 +147,17 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       return rows;
     },
   };
+  // Per request too: transactions whose commit waits for the next write or
+  // the end of the request (shared/deferred-commits.ts).
+  const deferred: { enabled: boolean; pending: string[] } = { enabled: false, pending: [] };
+  const deferredCommits: DeferredCommits = {
+    enable: () => {
+      deferred.enabled = true;
+    },
+    flush: async () => {
+      while (deferred.pending.length > 0) await commitTransactionNow(ctx, component, deferred.pending.shift()!);
+    },
+  };
   const journaled = canWrite && options.transactions !== false;
   const timeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
   let authOptions: BetterAuthOptions | undefined;
@@ -171,7 +184,8 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           ? (callback) => {
               const next = newTransaction(timeoutMs);
               const trx: ReturnType<AdapterFactory> = build(next)(authOptions!);
-              return runJournaledTransaction(ctx, component, next, () => callback(trx));
+              const defer = deferred.enabled ? (id: string) => void deferred.pending.push(id) : undefined;
+              return runJournaledTransaction(ctx, component, next, () => callback(trx), defer);
             }
           : false,
       customTransformOutput: ({ data, fieldAttributes }) =>
@@ -278,13 +292,17 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       ) {
         // Prefetched keys are stale once the table changes.
         if (logical(model) === "jwks") jwks.rows = undefined;
-        if (!tx) return await ctx.runMutation!(reference, args);
-        const undo = await handles(model, [UNDO_TRIGGER[kind]]);
-        tx.attempted = true;
-        return await ctx.runMutation!(reference, {
-          ...args,
-          transaction: transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]),
-        });
+        // Deferred commits ride on this write, in the same mutation.
+        const commit = deferred.pending.length > 0 ? [...deferred.pending] : undefined;
+        let transaction: ReturnType<typeof transactionArg> | undefined;
+        if (tx) {
+          const undo = await handles(model, [UNDO_TRIGGER[kind]]);
+          tx.attempted = true;
+          transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]);
+        }
+        const result = await ctx.runMutation!(reference, { ...args, ...(transaction ? { transaction } : {}), ...(commit ? { commit } : {}) });
+        if (commit) deferred.pending = deferred.pending.filter((id) => !commit.includes(id));
+        return result;
       }
 
       async function findOneRow(model: string, where: Where[]) {
@@ -314,7 +332,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       };
       return {
         createSchema: createConvexAdapterSchema,
-        options: { [JWKS_PREFETCH_OPTION]: jwksPrefetch },
+        options: { [JWKS_PREFETCH_OPTION]: jwksPrefetch, [DEFERRED_COMMITS_OPTION]: deferredCommits },
         create: async ({ model, data, select }) => {
           if (!canWrite) throw writeInQueryCtxError("create", model);
           const selected = fieldNames(model, select);

@@ -1,6 +1,7 @@
 import { corsRouter } from "convex-helpers/server/cors";
 import { httpActionGeneric, type HttpRouter } from "convex/server";
 import { restoreForwardedHeaders } from "./forwarded-headers.js";
+import { deferredCommitsOf } from "../shared/deferred-commits.js";
 import type { CreateAuth } from "./types.js";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -88,6 +89,8 @@ export type LazyRouteOptions = {
 export type RegisterableAuth = {
   handler: (request: Request) => Promise<Response>;
   options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown };
+  /** Better Auth's context, whose adapter may defer transaction commits (shared/deferred-commits.ts). */
+  $context?: Promise<{ adapter?: unknown }>;
 };
 
 type AuthLike = RegisterableAuth;
@@ -111,7 +114,15 @@ function register(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, baseP
     const bounded = await boundRequestBody(request);
     if (bounded instanceof Response) return bounded;
     const auth = createAuth(ctx as any);
-    return await auth.handler(restoreForwardedHeaders(bounded));
+    // Commits of Better Auth transactions ride on the request's next write;
+    // what is left is committed before the response leaves.
+    const commits = auth.$context ? deferredCommitsOf((await auth.$context).adapter) : undefined;
+    commits?.enable();
+    try {
+      return await auth.handler(restoreForwardedHeaders(bounded));
+    } finally {
+      await commits?.flush();
+    }
   });
   const prefix = `${basePath.replace(/\/$/, "")}/`;
   const discovery = httpActionGeneric(async () => {

@@ -28,6 +28,8 @@ const vHandles = {
   onUpdateHandle: v.optional(v.string()),
   onDeleteHandle: v.optional(v.string()),
   transaction: v.optional(vTransaction),
+  /** Transactions whose deferred commit rides on this write. */
+  commit: v.optional(v.array(v.string())),
 };
 
 function checkWhere(table: TableInfo, where: readonly Where[] | undefined): readonly Where[] {
@@ -92,6 +94,7 @@ export function createComponentApi(
   const info = () => (cached ??= describeSchema(schema, options.uniqueFields));
   const transactions = createTransactionApi(schema.tables, info, options.module ?? "adapter");
   const journal = transactions.journal;
+  const commitDeferred = transactions.commitDeferred;
 
   /** The session row by Better Auth id, unless it has expired (revoked ones are gone). */
   async function liveSession(db: GenericDatabaseReader<GenericDataModel>, sessionId: string) {
@@ -123,6 +126,7 @@ export function createComponentApi(
       },
       returns: vDoc,
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         const doc = await insertRow(ctx, table, args.input.data ?? {}, args, await journal(ctx, args.transaction));
         return { ...selectFields(table, doc, args.select), ...(await alsoRead(ctx.db, args.alsoRead)) };
@@ -202,6 +206,7 @@ export function createComponentApi(
       args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         const where = checkWhere(table, args.input.where);
         if (where.length === 0) return null;
@@ -219,6 +224,7 @@ export function createComponentApi(
       },
       returns: vBatchResult,
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         const page = await readRows(ctx.db, table, checkWhere(table, args.input.where), undefined, {
           cursor: args.paginationOpts?.cursor ?? null,
@@ -234,6 +240,7 @@ export function createComponentApi(
       args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)) }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         const where = checkWhere(table, args.input.where);
         if (where.length === 0) return null;
@@ -251,6 +258,7 @@ export function createComponentApi(
       },
       returns: vBatchResult,
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         // Deleted rows leave the index, so every batch starts from the top:
         // no cursor can skip a row that a previous batch did not delete.
@@ -268,6 +276,7 @@ export function createComponentApi(
       args: { input: v.object({ model: v.string(), where: v.array(vWhere) }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         // Read and delete in one mutation: Convex serializes it against any
         // concurrent consumer, so exactly one caller gets the row.
         const table = requireTable(info(), args.input.model);
@@ -289,6 +298,7 @@ export function createComponentApi(
       },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
+        await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
         if (!row) return null;

@@ -38,6 +38,17 @@ export function createTransactionApi(
       tx: TransactionArg | undefined,
     ): Promise<Journal | undefined> => (enabled && tx ? await openJournal(ctx, tx, module) : undefined),
 
+    /**
+     * Commits transactions whose commit rides on this write (deferred by the
+     * adapter while `registerRoutes` serves a request), in the write's own
+     * mutation. One step each: a spilled journal is marked committed and the
+     * expiry job drops the rest.
+     */
+    commitDeferred: async (ctx: GenericMutationCtx<GenericDataModel>, ids: readonly string[] | undefined): Promise<void> => {
+      if (!enabled || !ids) return;
+      for (const id of ids) await commitTransaction(ctx, id);
+    },
+
     functions: {
       commitTransaction: mutationGeneric({
         args: { id: v.string() },
