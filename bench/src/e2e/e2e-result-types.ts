@@ -2,7 +2,7 @@
 import type { SideId } from "../sides/side.ts";
 import type { LatencyStats } from "./time-probes.ts";
 
-export type E2eOperationId = "convexToken" | "syncQuery" | "httpQuery";
+export type E2eOperationId = "convexToken" | "getSession" | "signIn" | "syncQuery" | "httpQuery";
 
 export type E2eOperationResult = {
   id: E2eOperationId;

@@ -19,6 +19,8 @@ import { openHttpQueryProbe } from "./http-query-probe.ts";
 import { openSyncQueryProbe } from "./sync-query-probe.ts";
 import { timeProbes, type E2eProbe, type TimingPlan } from "./time-probes.ts";
 import { tokenProbe } from "./token-probe.ts";
+import { getSessionProbe, signInProbe } from "./auth-http-probes.ts";
+import { SITE_URL } from "../engine/bench-env.ts";
 
 export const DEFAULT_E2E_PLAN: TimingPlan = { warmUpRuns: 20, runs: 200 };
 
@@ -30,6 +32,8 @@ type OperationSpec = {
 
 const OPERATIONS: OperationSpec[] = [
   { id: "convexToken", label: "GET /api/auth/convex/token (HTTP, session cookie)", open: async (app) => tokenProbe(app) },
+  { id: "getSession", label: "GET /api/auth/get-session (HTTP, session cookie)", open: async (app) => getSessionProbe(app) },
+  { id: "signIn", label: "POST /api/auth/sign-in/email (HTTP, password hashing included)", open: async (app) => signInProbe(app, SITE_URL) },
   { id: "syncQuery", label: "getCurrentUser query over the WebSocket (ConvexClient)", open: openSyncQueryProbe },
   { id: "httpQuery", label: "getCurrentUser query over HTTP (ConvexHttpClient)", open: openHttpQueryProbe },
 ];

@@ -6,6 +6,9 @@
  */
 import { randomBytes } from "node:crypto";
 
+/** The password every end-to-end user signs up (and in) with. */
+export const BENCH_PASSWORD = "correct horse battery staple";
+
 export type SignedUpUser = {
   /** Better Auth's user id: the JWT's `sub` and the `id` (ours) or `_id` (prior art) of `getCurrentUser`. */
   userId: string;
@@ -28,7 +31,7 @@ export async function signUpUser(siteUrl: string, origin: string): Promise<Signe
   const response = await fetch(`${siteUrl}/api/auth/sign-up/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin },
-    body: JSON.stringify({ name, email, password: "correct horse battery staple" }),
+    body: JSON.stringify({ name, email, password: BENCH_PASSWORD }),
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`sign-up answered ${response.status}: ${text}`);
