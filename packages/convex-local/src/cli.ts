@@ -2,10 +2,12 @@ import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startConvexLocal } from "./server/start-convex-local.ts";
+import { packageVersion } from "./package-version.ts";
 
 const USAGE = `Usage:
   convex-local start [--port 3210] [--site-port 3211] [--data-dir .convex-local] [--admin-key KEY]
-  convex-local reset [--data-dir .convex-local]`;
+  convex-local reset [--data-dir .convex-local]
+  convex-local --version`;
 
 /** Entries convex-local itself creates in a data dir. */
 const OWN_ENTRIES = /^(deploy\.sqlite.*|engine\.sqlite.*|modules|staging)$/;
@@ -14,7 +16,7 @@ const OWN_ENTRIES = /^(deploy\.sqlite.*|engine\.sqlite.*|modules|staging)$/;
  * The `convex-local` command line. `start` runs until SIGINT/SIGTERM and
  * prints one line when ready:
  * `convex-local ready: cloud=http://127.0.0.1:PORT site=http://127.0.0.1:SITEPORT adminKey=KEY`.
- * `reset` deletes a data dir's state.
+ * `reset` deletes a data dir's state. `--version` prints the package's version.
  *
  * @example
  * ```ts
@@ -26,6 +28,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === "start") return await start(rest);
     if (command === "reset") return await reset(rest);
+    if (command === "--version" || command === "-v" || command === "version") {
+      process.stdout.write(`${packageVersion()}\n`);
+      return;
+    }
     if (command === "--help" || command === "-h" || command === "help") {
       process.stdout.write(`${USAGE}\n`);
       return;

@@ -13,9 +13,10 @@ import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
 import { createSiteHandler } from "./create-site-handler.ts";
 import { SyncHub } from "./sync-hub.ts";
 import { SystemQueries } from "./system-queries.ts";
+import { packageVersion } from "../package-version.ts";
 
 /** Reported by `GET /version`. */
-export const CONVEX_LOCAL_VERSION = "convex-local 0.1.0";
+export const CONVEX_LOCAL_VERSION = `convex-local ${packageVersion()}`;
 
 export type ConvexLocalOptions = {
   /** Cloud port (Convex API, CLI, clients). Default 3210; 0 picks a free port. */
