@@ -14,6 +14,8 @@ export default defineConfig({
     environment: "edge-runtime",
     include: ["src/**/*.test.ts", "src/**/*.test.tsx", "scripts/**/*.test.ts"],
     server: { deps: { inline: ["convex-test"] } },
+    // A passing run prints a summary; a failing test shows its console output.
+    silent: "passed-only",
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
