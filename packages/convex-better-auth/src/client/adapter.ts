@@ -195,35 +195,30 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
       const fieldNames = (model: string, fields: string[] | undefined) =>
         fields?.map((field) => getFieldName({ model, field }));
-      const dateFields = new Map<string, Set<string>>();
-      // Where clauses name stored fields; dates among them are compared as dates.
-      const isDate = (model: string, modelKey?: string): IsDateField => {
+      // Per model, its stored (physical) field names and which of them are dates.
+      const modelFields = new Map<string, { all: Set<string>; dates: Set<string> }>();
+      const fieldsOf = (model: string, modelKey?: string) => {
         const key = logical(model, modelKey);
-        let dates = dateFields.get(key);
-        if (!dates) {
-          dates = new Set(
-            Object.entries(schema[key]?.fields ?? {})
-              .filter(([, field]) => field.type === "date")
-              .map(([name, field]) => field.fieldName ?? name),
-          );
-          dateFields.set(key, dates);
-        }
-        return (field) => dates.has(field);
-      };
-      const storedFields = new Map<string, string[]>();
-      const fieldsOf = (model: string, modelKey?: string): string[] => {
-        const key = logical(model, modelKey);
-        let fields = storedFields.get(key);
+        let fields = modelFields.get(key);
         if (!fields) {
-          fields = Object.entries(schema[key]?.fields ?? {}).map(([name, field]) => field.fieldName ?? name);
-          storedFields.set(key, fields);
+          const entries = Object.entries(schema[key]?.fields ?? {});
+          fields = {
+            all: new Set(entries.map(([name, field]) => field.fieldName ?? name)),
+            dates: new Set(entries.filter(([, field]) => field.type === "date").map(([name, field]) => field.fieldName ?? name)),
+          };
+          modelFields.set(key, fields);
         }
         return fields;
+      };
+      // Where clauses name stored fields; dates among them are compared as dates.
+      const isDate = (model: string, modelKey?: string): IsDateField => {
+        const { dates } = fieldsOf(model, modelKey);
+        return (field) => dates.has(field);
       };
       // Where and sort fields can come from the client (admin listUsers'
       // filterField, api-key list's sortBy): one the model lacks is a 400.
       const requireQueryField = (model: string, field: unknown, modelKey?: string) => {
-        if (typeof field === "string" && (QUERY_SYSTEM_FIELDS.has(field) || fieldsOf(model, modelKey).includes(field))) return;
+        if (typeof field === "string" && (QUERY_SYSTEM_FIELDS.has(field) || fieldsOf(model, modelKey).all.has(field))) return;
         throw new APIError("BAD_REQUEST", {
           code: "INVALID_ARGUMENT",
           message: `Unknown field ${JSON.stringify(String(field).slice(0, 64))} on model "${model}".`,
@@ -238,7 +233,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
       function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
         if (row === null || typeof row !== "object") return row;
         const record = row as Record<string, unknown>;
-        for (const field of fieldsOf(model, modelKey)) {
+        for (const field of fieldsOf(model, modelKey).all) {
           if (record[field] === undefined && (!select?.length || select.includes(field))) record[field] = null;
         }
         return row;

@@ -45,7 +45,15 @@ export type ClientConfig<
   transactionTimeoutMs?: number;
 };
 
-/** The component's user document for a schema (the bundled one by default). */
+/**
+ * The component's user document for a schema (the bundled one by default):
+ * what `getAuthUser` returns.
+ *
+ * @example
+ * ```ts
+ * const user: AuthUser<typeof authSchema> = await authComponent.getAuthUser(ctx);
+ * ```
+ */
 export type AuthUser<Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema> =
   "user" extends keyof Schema["tables"] ? DocumentByName<DataModelFromSchemaDefinition<Schema>, "user"> : GenericDocument;
 
@@ -102,7 +110,7 @@ export function createClient<
   const localTables = (config.local?.schema as { tables?: Record<string, unknown> } | undefined)?.tables;
   const transactions = localTables === undefined || hasTransactionTables(localTables);
 
-  const byId = (_model: "user" | "session", id: string) => [{ field: "id", operator: "eq" as const, value: id }];
+  const byId = (id: string) => [{ field: "id", operator: "eq" as const, value: id }];
 
   /** The live session by id: one query, or two basic reads on a component without `getSession`. */
   async function liveSession(ctx: GenericCtx<DataModel>, sessionId: string) {
@@ -111,7 +119,7 @@ export function createClient<
       "getSession",
       () => ctx.runQuery(api.getSession, { sessionId }),
       async () => {
-        const session = asStored(await ctx.runQuery(api.findOne, { model: "session", where: byId("session", sessionId) }));
+        const session = asStored(await ctx.runQuery(api.findOne, { model: "session", where: byId(sessionId) }));
         return session && typeof session.expiresAt === "number" && session.expiresAt > Date.now() ? session : null;
       },
     );
@@ -127,7 +135,7 @@ export function createClient<
       async () => {
         const session = await liveSession(ctx, claims.sessionId);
         if (!session || session.userId !== claims.userId) return null;
-        return asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId("user", session.userId) }));
+        return asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId(session.userId) }));
       },
     );
     return (user as User | null) ?? null;
@@ -172,7 +180,7 @@ export function createClient<
 
     /** Any user by Better Auth id (the user's `_id`), or null; a malformed id is null too. */
     getAnyUserById: async (ctx: GenericCtx<DataModel>, id: string): Promise<User | null> =>
-      (asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId("user", id) })) as User | null) ?? null,
+      (asStored(await ctx.runQuery(api.findOne, { model: "user", where: byId(id) })) as User | null) ?? null,
 
     /**
      * Stores an app user id on the component user (`user.userId`).
@@ -182,7 +190,7 @@ export function createClient<
      * table instead (e.g. from an `onCreate` trigger).
      */
     setUserId: async (ctx: GenericMutationCtx<DataModel>, authId: string, userId: string): Promise<void> => {
-      await ctx.runMutation(api.updateOne, { input: { model: "user", where: byId("user", authId), update: { userId } } });
+      await ctx.runMutation(api.updateOne, { input: { model: "user", where: byId(authId), update: { userId } } });
     },
 
     /** Headers that make `auth.api.*` calls act as the signed-in user. */

@@ -25,20 +25,22 @@ function notAnObject(): Response {
 }
 
 /**
- * Whether a JSON body is `null` or a bare string, number or boolean. Every
- * Better Auth endpoint takes an object; such a body reached plugin hook
- * matchers that read `"field" in ctx.body` (phone-number's on
- * `/update-user`) and threw, a 500. Unparsable JSON is left to Better Auth,
- * which answers it with a 400.
+ * Whether a JSON body is not an object or array: `null` or a bare string,
+ * number or boolean. Every Better Auth endpoint takes an object; such a body
+ * reached plugin hook matchers that read `"field" in ctx.body`
+ * (phone-number's on `/update-user`) and threw, a 500. Only the first
+ * non-blank byte is looked at: Better Auth parses the body itself, and an
+ * invalid one is a 400 either way.
  */
 function isScalarJson(request: Request, body: ArrayBuffer): boolean {
-  if (!/json/i.test(request.headers.get("content-type") ?? "") || body.byteLength === 0) return false;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(body));
-    return value === null || typeof value !== "object";
-  } catch {
-    return false;
+  if (!/json/i.test(request.headers.get("content-type") ?? "")) return false;
+  const bytes = new Uint8Array(body);
+  for (const byte of bytes) {
+    // space, tab, newline, carriage return
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte !== 0x7b && byte !== 0x5b; // "{" or "["
   }
+  return false;
 }
 
 /**

@@ -1,7 +1,16 @@
 import type { GenericDataModel, GenericMutationCtx, GenericSchema, SchemaDefinition } from "convex/server";
 import type { Infer } from "convex/values";
 
-/** A row of a component table as triggers get it: its fields plus `_id` and `_creationTime`. */
+/**
+ * A row of a component table as triggers get it: its fields plus `_id` and `_creationTime`.
+ *
+ * @example
+ * ```ts
+ * const onCreateUser = async (ctx: MutationCtx, doc: TriggerDoc<typeof authSchema, "user">) => {
+ *   await ctx.db.insert("profiles", { authId: doc._id });
+ * };
+ * ```
+ */
 export type TriggerDoc<Schema extends SchemaDefinition<GenericSchema, boolean>, Table extends keyof Schema["tables"]> = Infer<
   Schema["tables"][Table]["validator"]
 > & { _id: string; _creationTime: number };

@@ -27,6 +27,12 @@ export type RunMutationCtx<DataModel extends GenericDataModel = GenericDataModel
  * The adapter functions every Better Auth component exports. A local install
  * written for `@convex-dev/better-auth` exports only these; the client then
  * answers through them what the others would do in one call.
+ *
+ * @example
+ * ```ts
+ * // convex/betterAuth/adapter.ts of such a local install
+ * export const { create, findOne, findMany, updateOne, updateMany, deleteOne, deleteMany } = createApi(schema, createAuthOptions);
+ * ```
  */
 export type BasicAdapterApi = {
   create: FunctionReference<"mutation", "internal">;

@@ -100,7 +100,7 @@ async function rowsByIds(db: Db, table: TableInfo, ids: readonly unknown[]): Pro
  */
 export function withAuthId<T extends Row | null>(row: T): T {
   if (row === null || row.id !== undefined) return row;
-  return { ...row, id: row._id };
+  return { ...row, id: fieldValue(row, "id") };
 }
 
 function scanLimitError(table: TableInfo, plan: QueryPlan) {

@@ -6,6 +6,7 @@ import type { TableInfo } from "./schema-info.js";
 import type { Journal } from "./transaction-journal.js";
 import { requireFields } from "./schema-info.js";
 import { getById } from "./read-rows.js";
+import { fieldValue } from "./where-filter.js";
 
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
 type Ctx = GenericMutationCtx<GenericDataModel>;
@@ -140,7 +141,7 @@ export async function patchRow(
   const values = stripUndefined(update);
   if ("id" in values) {
     // Better Auth may echo a row's id back in an update; changing it is not an update.
-    if (values.id !== (row.id ?? row._id)) {
+    if (values.id !== fieldValue(row, "id")) {
       throw convexBetterAuthError("INVALID_ARGUMENT", `"${table.name}.id" cannot be changed.`, {
         model: table.name,
         field: "id",

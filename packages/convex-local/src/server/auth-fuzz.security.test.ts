@@ -19,6 +19,7 @@ import {
   materialize,
   routeMethodPairs,
   routesOf,
+  sessionCookies,
   type FuzzSpec,
 } from "../../../convex-better-auth/src/test-utils/fuzz/auth-requests.ts";
 
@@ -34,12 +35,6 @@ let scratch: { dir: string; cleanup(): Promise<void> };
 let server: ConvexLocalProcess;
 const children: ChildProcess[] = [];
 
-const cookieOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .filter((line) => !/max-age=0/i.test(line))
-    .map((line) => line.split(";")[0]!)
-    .join("; ");
 
 async function postJson(pathname: string, body: unknown, cookie?: string) {
   return await fetch(`${server.siteUrl}${BASE}${pathname}`, {
@@ -91,7 +86,7 @@ describe("malformed input over sockets", () => {
     const email = "wire-fuzz@example.com";
     const signUp = await postJson("/sign-up/email", { name: "Wire", email, password: PASSWORD });
     expect(signUp.status).toBe(200);
-    let cookie = cookieOf(signUp);
+    let cookie = sessionCookies(signUp);
 
     const failures: string[] = [];
     async function send(spec: FuzzSpec) {
@@ -124,7 +119,7 @@ describe("malformed input over sockets", () => {
     expect(server.child.exitCode).toBeNull();
     const signIn = await postJson("/sign-in/email", { email, password: PASSWORD });
     expect(signIn.status).toBe(200);
-    cookie = cookieOf(signIn);
+    cookie = sessionCookies(signIn);
     expect((await fetch(`${server.siteUrl}${BASE}/convex/token`, { headers: { cookie } })).status).toBe(200);
   }, 300_000);
 });

@@ -195,3 +195,19 @@ export async function materialize(spec: FuzzSpec, base: Record<string, string>):
   const label = `${spec.body.label}${spec.compress ? " (gzip)" : ""}, ${spec.contentType || "no content-type"}`;
   return { method: spec.method, path: spec.path, headers, body, signedIn: spec.signedIn, label };
 }
+
+/**
+ * The cookies a response sets, minus the ones it clears, ready for a Cookie header.
+ *
+ * @example
+ * ```ts
+ * const cookie = sessionCookies(await fetch(`${site}/api/auth/sign-in/email`, init));
+ * ```
+ */
+export function sessionCookies(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .filter((line) => !/max-age=0/i.test(line))
+    .map((line) => line.split(";")[0]!)
+    .join("; ");
+}

@@ -1,6 +1,6 @@
 // Written against @convex-dev/better-auth 0.12's documented API (guide,
 // triggers, getAuth, setUserId), with only the import specifier renamed.
-import { createClient, type AuthFunctions, type GenericCtx } from "convex-better-auth";
+import { createClient, type AuthFunctions, type EventFunction, type GenericCtx } from "convex-better-auth";
 import { convex } from "convex-better-auth/plugins";
 import { requireActionCtx } from "convex-better-auth/utils";
 import { betterAuth } from "better-auth";
@@ -12,6 +12,8 @@ import authConfig from "./auth.config";
 const siteUrl = process.env.SITE_URL!;
 
 const authFunctions: AuthFunctions = internal.auth;
+// The prior art's type for a mutation Better Auth events call.
+export const onCreateEvent: EventFunction<{ model: string; doc: any }> = internal.auth.onCreate;
 
 export const authComponent = createClient<DataModel>(components.betterAuth, {
   authFunctions,
