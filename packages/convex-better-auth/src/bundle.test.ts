@@ -15,7 +15,7 @@ const ENTRIES = [
   "src/component/adapter.ts",
   "src/component/convex.config.ts",
   "src/component/schema.ts",
-  "src/client/index.ts",
+  "src/index.ts",
   "src/plugins/index.ts",
   "src/auth-config/index.ts",
   "src/utils/index.ts",

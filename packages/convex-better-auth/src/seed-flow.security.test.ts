@@ -7,7 +7,7 @@
 import { convexTest } from "convex-test";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { beforeEach, describe, expect, test, vi } from "vitest";
-import { DEFAULT_TRANSACTION_TIMEOUT_MS } from "./client/adapter-transaction.js";
+import { DEFAULT_TRANSACTION_TIMEOUT_MS } from "./auth-component/adapter-transaction.js";
 import { register } from "./test/index.js";
 import schema from "./test-utils/seed-app/schema.js";
 

@@ -22,7 +22,7 @@ export {
 } from "./convex-better-auth-nextjs.js";
 export type { AuthRouteHandlers, RequestHandler } from "../server-core/auth-route-handlers.js";
 export type { ConvexBetterAuthServerOptions, JwtCacheOptions } from "../server-core/server-options.js";
-export { isConvexAuthError, isConvexTokenRefusal } from "../server-core/call-with-convex-token.js";
+export { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 export {
   ConvexBetterAuthFrameworkError,
   FRAMEWORK_ERROR_CODES,

@@ -15,9 +15,7 @@
 export { convex } from "./convex/convex-plugin.js";
 export { CONVEX_ERROR_CODES, type ConvexErrorCode } from "./convex/error-codes.js";
 export { JWT_COOKIE_NAME } from "./convex/jwt-cookie.js";
-export { CONVEX_JWT_AUDIENCE, type MintedConvexJwt } from "./convex/mint-convex-jwt.js";
-export { CONVEX_JWT_ALG } from "./convex/jwks-store.js";
-export { DEFAULT_EXPIRATION_SECONDS } from "./convex/resolve-options.js";
+export type { MintedConvexJwt } from "./convex/mint-convex-jwt.js";
 export type { ConvexOpenIdConfiguration } from "./convex/openid-configuration-endpoint.js";
 export type {
   ConvexJwtOptions,

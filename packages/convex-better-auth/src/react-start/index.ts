@@ -21,7 +21,7 @@ export {
   type ConvexBetterAuthReactStartOptions,
 } from "./convex-better-auth-react-start.js";
 export type { ConvexBetterAuthServerOptions, JwtCacheOptions } from "../server-core/server-options.js";
-export { isConvexAuthError, isConvexTokenRefusal } from "../server-core/call-with-convex-token.js";
+export { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 export {
   ConvexBetterAuthFrameworkError,
   FRAMEWORK_ERROR_CODES,

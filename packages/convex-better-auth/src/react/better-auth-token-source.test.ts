@@ -1,6 +1,6 @@
 import { createAuthClient } from "better-auth/react";
 import { describe, expect, it } from "vitest";
-import { convexClient } from "../client-plugins/convex-client.js";
+import { convexClient } from "../client/plugins/convex-client.js";
 import {
   fetchConvexTokenWith,
   parseRetryAfter,

@@ -1,4 +1,4 @@
-import { FORWARDED_HOST_HEADER, FORWARDED_PROTO_HEADER } from "../client/forwarded-headers.js";
+import { FORWARDED_HOST_HEADER, FORWARDED_PROTO_HEADER } from "../auth-component/forwarded-headers.js";
 
 /**
  * The browser-facing host and scheme of an incoming request.

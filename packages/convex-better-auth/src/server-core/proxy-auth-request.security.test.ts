@@ -9,7 +9,7 @@
  */
 import { magicLink } from "better-auth/plugins";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { restoreForwardedHeaders } from "../client/forwarded-headers.js";
+import { restoreForwardedHeaders } from "../auth-component/forwarded-headers.js";
 import { createTestAuth, PASSWORD, TEST_BASE_URL } from "../plugins/convex/test-auth.js";
 import { proxyAuthRequest } from "./proxy-auth-request.js";
 import { startTestHttpServer, type TestHttpServer } from "./test-http-server.js";

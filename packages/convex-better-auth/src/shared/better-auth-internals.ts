@@ -14,12 +14,12 @@ export const BETTER_AUTH_INTERNALS = {
   },
   authContextPromise: {
     what: "`auth.$context` resolves to the AuthContext whose `adapter` serves `auth.handler`.",
-    usedBy: "src/client/register-routes.ts (flushes deferred commits before the response leaves)",
+    usedBy: "src/auth-component/register-routes.ts (flushes deferred commits before the response leaves)",
     why: "The handler exposes no after-request hook outside plugins.",
   },
   nativeJoinsOption: {
     what: "The adapter factory passes `join` to the adapter only when `options.advanced.database.joins` is true.",
-    usedBy: "src/client/adapter.ts (turns it on so the component joins in one query)",
+    usedBy: "src/auth-component/adapter.ts (turns it on so the component joins in one query)",
     why: "An adapter cannot declare native join support in its config.",
   },
   hookContextFields: {

@@ -6,7 +6,7 @@ import { createComponentApi } from "../component-api/create-api.js";
 import { transactionTables } from "../component-api/transaction-tables.js";
 import { betterAuthTablesToSpec, COMPOUND_INDEXES, specToSchema, uniqueFieldsFromSpec } from "../schema/index.js";
 
-import type { AuthComponentApi, RunCtx } from "../client/types.js";
+import type { AuthComponentApi, RunCtx } from "../auth-component/types.js";
 
 /**
  * A convex-test deployment whose root functions are the component's adapter

@@ -1,5 +1,5 @@
 import { getFunctionName, type FunctionReference } from "convex/server";
-import type { RunCtx } from "../client/types.js";
+import type { RunCtx } from "../auth-component/types.js";
 
 /** One component call as the backend would bill it. */
 export type MeteredCall = { fn: string; model?: string; documentsRead: number; args: unknown };

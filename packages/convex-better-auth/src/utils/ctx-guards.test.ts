@@ -13,7 +13,7 @@ import {
 import { v } from "convex/values";
 import { describe, expect, expectTypeOf, test } from "vitest";
 import { isConvexBetterAuthError } from "../shared/errors.js";
-import type { GenericCtx, RunMutationCtx } from "../client/types.js";
+import type { GenericCtx, RunMutationCtx } from "../auth-component/types.js";
 import {
   isActionCtx,
   isMutationCtx,

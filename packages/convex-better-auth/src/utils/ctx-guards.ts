@@ -5,7 +5,7 @@ import type {
   GenericQueryCtx,
 } from "convex/server";
 import { convexBetterAuthError } from "../shared/errors.js";
-import type { GenericCtx, RunMutationCtx } from "../client/types.js";
+import type { GenericCtx, RunMutationCtx } from "../auth-component/types.js";
 
 // Set and not null: a ctx object spread or proxied by a wrapper may carry
 // the key with an undefined value.

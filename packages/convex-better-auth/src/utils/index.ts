@@ -18,4 +18,4 @@ export {
   requireQueryCtx,
   requireRunMutationCtx,
 } from "./ctx-guards.js";
-export type { CreateAuth, EventFunction, GenericCtx, RunMutationCtx } from "../client/types.js";
+export type { CreateAuth, EventFunction, GenericCtx, RunMutationCtx } from "../auth-component/types.js";

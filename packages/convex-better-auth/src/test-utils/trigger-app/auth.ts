@@ -1,5 +1,5 @@
 import type { DataModelFromSchemaDefinition } from "convex/server";
-import { createClient } from "../../client/index.js";
+import { createClient } from "../../index.js";
 import { components, internal } from "./_generated/api.js";
 import type schema from "./schema.js";
 

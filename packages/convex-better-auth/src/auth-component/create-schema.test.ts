@@ -152,7 +152,7 @@ async function createCliApp(): Promise<string> {
   }
   const pkg = path.join(nodeModules, "convex-better-auth");
   await build({
-    entryPoints: [path.join(packageRoot, "src/client/index.ts")],
+    entryPoints: [path.join(packageRoot, "src/index.ts")],
     outfile: path.join(pkg, "dist/index.js"),
     bundle: true,
     format: "esm",

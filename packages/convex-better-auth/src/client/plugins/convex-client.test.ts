@@ -8,7 +8,7 @@ import {
   TEST_BASE_URL,
   TEST_SITE_URL,
   verifyWithJwks,
-} from "../plugins/convex/test-auth.js";
+} from "../../plugins/convex/test-auth.js";
 import { convexClient } from "./convex-client.js";
 
 describe("convexClient", () => {

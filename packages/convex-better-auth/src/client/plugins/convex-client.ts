@@ -1,6 +1,6 @@
 import type { BetterAuthClientPlugin } from "better-auth/client";
-import type { convex } from "../plugins/convex/convex-plugin.js";
-import { CONVEX_ERROR_CODES } from "../plugins/convex/error-codes.js";
+import type { convex } from "../../plugins/convex/convex-plugin.js";
+import { CONVEX_ERROR_CODES } from "../../plugins/convex/error-codes.js";
 
 /**
  * The Better Auth client plugin paired with the `convex()` server plugin.
