@@ -4,7 +4,7 @@
  * tarball must and must not hold.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { run } from "./run.ts";
 
 export type PackageManifest = {
@@ -124,4 +124,39 @@ export function tarballProblems(packed: Packed): string[] {
     if (EXACT_VERSION.test(range)) problems.push(`peer ${name} is pinned to ${range}; peers must be ranges users can meet`);
   }
   return problems;
+}
+
+/** The package a bare specifier names (`@scope/name` or `name`). */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/**
+ * Bare specifiers the tarball's declaration files import (`import … from`,
+ * `import("…")`, `export … from`) that name a package the manifest does not
+ * declare (dependencies or peers). Under strict installs (pnpm, Yarn PnP)
+ * such a type resolves to `any` or fails, e.g. `better-call`, which only
+ * better-auth depends on.
+ *
+ * @example
+ * assert.deepEqual(await undeclaredTypeImports(packed), []);
+ */
+export async function undeclaredTypeImports(packed: Packed): Promise<string[]> {
+  const declared = new Set([
+    packed.manifest.name,
+    ...Object.keys(packed.manifest.dependencies ?? {}),
+    ...Object.keys(packed.manifest.peerDependencies ?? {}),
+  ]);
+  const declarationFiles = packed.files.filter((file) => file.endsWith(".d.ts"));
+  const found: string[] = [];
+  const specifierPattern = /(?:from\s+|import\(\s*)["']([^"']+)["']/g;
+  for (const file of declarationFiles) {
+    const text = await readTarballFile(packed.tarball, file, dirname(packed.tarball));
+    for (const [, specifier] of text.matchAll(specifierPattern)) {
+      if (specifier === undefined || specifier.startsWith(".") || specifier.startsWith("node:")) continue;
+      if (!declared.has(packageOf(specifier))) found.push(`${file} imports "${specifier}"`);
+    }
+  }
+  return [...new Set(found)];
 }

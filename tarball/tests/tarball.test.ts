@@ -26,7 +26,7 @@ import { convexToken, signUp, SITE_URL, type SignedUp } from "../src/auth-http.t
 import { npxConvex } from "../src/convex-cli.ts";
 import { startInstalledConvexLocal, type RunningConvexLocal } from "../src/convex-local.ts";
 import { attwProblems, publintMessages } from "../src/lint.ts";
-import { packPackage, tarballProblems, type Packed } from "../src/pack.ts";
+import { packPackage, tarballProblems, undeclaredTypeImports, type Packed } from "../src/pack.ts";
 import { CONVEX_LOCAL_DIR, LIBRARY_DIR, REPO_DIR } from "../src/paths.ts";
 import { appEnv, run } from "../src/run.ts";
 
@@ -77,6 +77,14 @@ describe("the packed tarballs", () => {
       const { problems, entrypoints } = await attwProblems(pkg.tarball);
       assert.deepEqual(problems, [], `attw on ${pkg.tarball}`);
       assert.ok(entrypoints > 0, "attw analysed no entry point");
+    });
+  }
+
+  for (const [name, which] of [["convex-better-auth", "library"], ["convex-local", "convexLocal"]] as const) {
+    test(`${name}: declarations import only declared packages`, async (t) => {
+      const pkg = packed[which];
+      if (pkg === undefined) return t.skip("not packed");
+      assert.deepEqual(await undeclaredTypeImports(pkg), [], `a .d.ts in ${pkg.tarball} names a package ${name} does not depend on`);
     });
   }
 

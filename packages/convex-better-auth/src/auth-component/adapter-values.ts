@@ -34,11 +34,14 @@ export type IsDateField = (field: string) => boolean;
 
 const noDates: IsDateField = () => false;
 
+/** A where clause as Better Auth hands it to the adapter, defaults not yet applied. */
+type WhereInput = { field: string; value?: unknown; operator?: string; connector?: string; mode?: string };
+
 /**
  * Better Auth where clauses with every default spelled out, dates as epoch
  * ms, and a single value of `in` / `not_in` as a one-element list.
  */
-export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateField = noDates, model = "?"): Where[] {
+export function cleanWhere(where: readonly WhereInput[] | undefined, isDate: IsDateField = noDates, model = "?"): Where[] {
   return (where ?? []).map((clause) => {
     const operator = clause.operator ?? "eq";
     if (!isStorable(clause.value)) throw invalidValue(model, String(clause.field));
@@ -46,10 +49,10 @@ export function cleanWhere(where: readonly any[] | undefined, isDate: IsDateFiel
     if ((operator === "in" || operator === "not_in") && !Array.isArray(value)) value = [value];
     return {
       field: clause.field,
-      operator,
+      operator: operator as Where["operator"],
       value: value as Where["value"],
-      connector: clause.connector ?? "AND",
-      mode: clause.mode ?? "sensitive",
+      connector: (clause.connector ?? "AND") as Where["connector"],
+      mode: (clause.mode ?? "sensitive") as Where["mode"],
     };
   });
 }

@@ -7,7 +7,6 @@ import {
   type GenericDocument,
   type GenericMutationCtx,
 } from "convex/server";
-import type { Triggers } from "./triggers.js";
 import type { Where } from "../component-api/validators.js";
 import { cleanData, cleanWhere, type IsDateField } from "./adapter-values.js";
 import { createConvexAdapterSchema } from "./create-schema.js";
@@ -30,6 +29,16 @@ import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
 const MAX_PAGE = 1000;
+
+/** A document as the component returns it: Better Auth field names to stored values. */
+type Row = Record<string, unknown>;
+
+// Better Auth's adapter methods are generic in the row type they return; the
+// component's documents have that shape by the schema, which TypeScript
+// cannot see across the function reference. The cast happens here, once.
+function asModelRow<T>(row: unknown): T {
+  return row as T;
+}
 
 /** Fields every row has besides its Better Auth fields. */
 const QUERY_SYSTEM_FIELDS = new Set(["id", "_id", "_creationTime"]);
@@ -107,7 +116,11 @@ const UNDO_TRIGGER = { create: "onDelete", update: "onUpdate", delete: "onCreate
  */
 export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, options: ConvexAdapterOptions = {}) {
   const api = (component as FullComponentApi).adapter;
-  const modelOf = (args: any): string | undefined => args?.model ?? args?.input?.model;
+  const modelOf = (args: unknown): string | undefined => {
+    const record = args as { model?: unknown; input?: { model?: unknown } } | undefined;
+    const model = record?.model ?? record?.input?.model;
+    return typeof model === "string" ? model : undefined;
+  };
   // Every component call: input errors become 4xx APIErrors, the rest are logged.
   const ctx: RunCtx = {
     runQuery: (reference, args) =>
@@ -189,7 +202,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             }
           : false,
       customTransformOutput: ({ data, fieldAttributes }) =>
-        fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : data,
+        fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : (data as unknown),
     },
     adapter: ({ getFieldName, getDefaultModelName, getModelName, schema }) => {
       const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
@@ -225,7 +238,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         });
       };
       const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) => {
-        for (const clause of clauses ?? []) requireQueryField(model, clause?.field, modelKey);
+        for (const clause of clauses ?? []) requireQueryField(model, (clause as { field?: unknown } | undefined)?.field, modelKey);
         return cleanWhere(clauses, isDate(model, modelKey), model);
       };
       // Convex stores nothing for an unset field; Better Auth's SQL adapters
@@ -244,7 +257,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         const record = row as Record<string, unknown>;
         for (const model of Object.keys(join)) {
           const joined = record[model];
-          if (Array.isArray(joined)) joined.forEach((item) => withNulls(model, item));
+          if (Array.isArray(joined)) joined.forEach((item: unknown) => withNulls(model, item));
           else withNulls(model, joined);
         }
         return row;
@@ -259,10 +272,10 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         select?: string[];
         join?: JoinConfig;
       }) {
-        const rows: any[] = [];
+        const rows: Row[] = [];
         let cursor: string | null = null;
         for (;;) {
-          const page: { page: any[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.findMany, {
+          const page = (await ctx.runQuery(api.findMany, {
             model: args.model,
             where: args.where,
             sortBy: args.sortBy,
@@ -270,7 +283,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             select: args.select,
             join: args.join,
             paginationOpts: { cursor, numItems: Math.min(args.limit - rows.length, MAX_PAGE) },
-          });
+          })) as { page: Row[]; isDone: boolean; continueCursor: string };
           rows.push(...page.page);
           if (page.isDone || rows.length >= args.limit) return rows.slice(0, args.limit);
           cursor = page.continueCursor;
@@ -284,7 +297,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
         args: Record<string, unknown>,
         model: string,
         kind: keyof typeof UNDO_TRIGGER,
-      ) {
+      ): Promise<unknown> {
         // Prefetched keys are stale once the table changes.
         if (logical(model) === "jwks") jwks.rows = undefined;
         // Deferred commits ride on this write, in the same mutation.
@@ -295,13 +308,13 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           tx.attempted = true;
           transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]);
         }
-        const result = await ctx.runMutation!(reference, { ...args, ...(transaction ? { transaction } : {}), ...(commit ? { commit } : {}) });
+        const result: unknown = await ctx.runMutation!(reference, { ...args, ...(transaction ? { transaction } : {}), ...(commit ? { commit } : {}) });
         if (commit) deferred.pending = deferred.pending.filter((id) => !commit.includes(id));
         return result;
       }
 
-      async function findOneRow(model: string, where: Where[]) {
-        return await ctx.runQuery(api.findOne, { model, where });
+      async function findOneRow(model: string, where: Where[]): Promise<Row | null> {
+        return (await ctx.runQuery(api.findOne, { model, where })) as Row | null;
       }
 
       // The first session lookup or insert after a prefetch request reads the
@@ -338,14 +351,14 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             model,
             "create",
           );
-          return withNulls(model, keepPrefetched(alsoRead, row), selected);
+          return asModelRow(withNulls(model, keepPrefetched(alsoRead, row), selected));
         },
 
         findOne: async ({ model, modelKey, where: clauses, select, join }) => {
           const selected = fieldNames(logical(model, modelKey), select);
           const alsoRead = jwksAlsoRead(model, modelKey);
-          const found = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join, alsoRead });
-          return withJoinedNulls(withNulls(model, keepPrefetched(alsoRead, found), selected, modelKey), join);
+          const found: unknown = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join, alsoRead });
+          return asModelRow(withJoinedNulls(withNulls(model, keepPrefetched(alsoRead, found), selected, modelKey), join));
         },
 
         findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select, join }) => {
@@ -362,7 +375,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             select: selected,
             join,
           });
-          return rows.map((row) => withJoinedNulls(withNulls(model, row, selected, modelKey), join));
+          return rows.map((row) => asModelRow(withJoinedNulls(withNulls(model, row, selected, modelKey), join)));
         },
 
         count: async ({ model, where: clauses }) => {
@@ -392,12 +405,12 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
               ),
             () =>
               countPages(async (cursor) => {
-                const page: { page: unknown[]; isDone: boolean; continueCursor: string } = await ctx.runQuery(api.findMany, {
+                const page = (await ctx.runQuery(api.findMany, {
                   model,
                   where: cleaned,
                   select: ["_id"],
                   paginationOpts: { cursor, numItems: MAX_PAGE },
-                });
+                })) as { page: unknown[]; isDone: boolean; continueCursor: string };
                 return { count: page.page.length, isDone: page.isDone, continueCursor: page.continueCursor };
               }),
           );
@@ -410,7 +423,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             // Better Auth refreshes sessions while reading them; a query
             // cannot write, and the refresh can wait for the next mutation.
             if (isSessionRefresh(logical(model, modelKey), values)) {
-              return withNulls(model, await findOneRow(model, clauses), undefined, modelKey);
+              return asModelRow(withNulls(model, await findOneRow(model, clauses), undefined, modelKey));
             }
             throw writeInQueryCtxError("update", model);
           }
@@ -420,7 +433,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             model,
             "update",
           );
-          return withNulls(model, row, undefined, modelKey);
+          return asModelRow(withNulls(model, row, undefined, modelKey));
         },
 
         updateMany: async ({ model, where: clauses, update }) => {
@@ -429,7 +442,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           let total = 0;
           let cursor: string | null = null;
           for (;;) {
-            const batch: { count: number; isDone: boolean; continueCursor: string } = await mutate(
+            const batch = (await mutate(
               api.updateMany,
               {
                 input: { model, where: where(model, clauses), update: cleanData(update as Record<string, unknown>, model) },
@@ -438,7 +451,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
               },
               model,
               "update",
-            );
+            )) as { count: number; isDone: boolean; continueCursor: string };
             total += batch.count;
             if (batch.isDone) return total;
             cursor = batch.continueCursor;
@@ -468,12 +481,12 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           const triggerHandles = await handles(model, ["onDelete"]);
           let total = 0;
           for (;;) {
-            const batch: { count: number; isDone: boolean } = await mutate(
+            const batch = (await mutate(
               api.deleteMany,
               { input: { model, where: clauses }, ...triggerHandles },
               model,
               "delete",
-            );
+            )) as { count: number; isDone: boolean };
             total += batch.count;
             if (batch.isDone) return total;
           }
@@ -499,7 +512,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
               );
             },
           );
-          return withNulls(model, consumed);
+          return asModelRow(withNulls(model, consumed));
         },
 
         incrementOne: async ({ model, where: clauses, increment, set }) => {
@@ -545,7 +558,7 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
               );
             },
           );
-          return withNulls(model, incremented);
+          return asModelRow(withNulls(model, incremented));
         },
       };
     },

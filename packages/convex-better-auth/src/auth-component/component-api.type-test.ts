@@ -54,9 +54,9 @@ accepts(bundled);
 accepts(localInstall);
 
 // getAuthUser is the typed user document, not any.
-const client = createClient(bundled);
-type ClientUser = Awaited<ReturnType<typeof client.getAuthUser>>;
+const _client = createClient(bundled);
+type ClientUser = Awaited<ReturnType<typeof _client.getAuthUser>>;
 expectTrue<Equals<ClientUser, AuthUser<typeof schema>>>();
 expectTrue<Equals<ClientUser["email"], string>>();
-expectTrue<Equals<Awaited<ReturnType<typeof client.safeGetAuthUser>>, ClientUser | null>>();
-expectTrue<Equals<Awaited<ReturnType<typeof client.getAnyUserById>>, ClientUser | null>>();
+expectTrue<Equals<Awaited<ReturnType<typeof _client.safeGetAuthUser>>, ClientUser | null>>();
+expectTrue<Equals<Awaited<ReturnType<typeof _client.getAnyUserById>>, ClientUser | null>>();

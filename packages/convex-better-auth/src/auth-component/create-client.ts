@@ -222,19 +222,19 @@ export function createClient<
         onCreate: internalMutationGeneric({
           args: { model: v.string(), doc: vDocument },
           handler: async (ctx, args) => {
-            await triggers?.[args.model]?.onCreate?.(ctx, args.doc);
+            await triggers?.[args.model]?.onCreate?.(ctx as GenericMutationCtx<GenericDataModel>, args.doc);
           },
         }),
         onUpdate: internalMutationGeneric({
           args: { model: v.string(), newDoc: vDocument, oldDoc: vDocument },
           handler: async (ctx, args) => {
-            await triggers?.[args.model]?.onUpdate?.(ctx, args.newDoc, args.oldDoc);
+            await triggers?.[args.model]?.onUpdate?.(ctx as GenericMutationCtx<GenericDataModel>, args.newDoc, args.oldDoc);
           },
         }),
         onDelete: internalMutationGeneric({
           args: { model: v.string(), doc: vDocument },
           handler: async (ctx, args) => {
-            await triggers?.[args.model]?.onDelete?.(ctx, args.doc);
+            await triggers?.[args.model]?.onDelete?.(ctx as GenericMutationCtx<GenericDataModel>, args.doc);
           },
         }),
       };

@@ -198,7 +198,7 @@ async function runCli(cwd: string, args: string[]): Promise<void> {
     await runFile(node22(), [cliPath, ...args], { cwd, env, timeout: 20_000 });
   } catch (error) {
     const { message, stdout, stderr } = error as { message: string; stdout?: string; stderr?: string };
-    throw new Error(`auth ${args.join(" ")} failed: ${message}\n${stdout ?? ""}\n${stderr ?? ""}`);
+    throw new Error(`auth ${args.join(" ")} failed: ${message}\n${stdout ?? ""}\n${stderr ?? ""}`, { cause: error });
   }
 }
 

@@ -1,6 +1,8 @@
 import {
   mutationGeneric,
   queryGeneric,
+  type MutationBuilder,
+  type QueryBuilder,
   type GenericDatabaseReader,
   type GenericDataModel,
   type GenericSchema,
@@ -15,6 +17,11 @@ import { deleteRow, insertRow, patchRow } from "./write-rows.js";
 import { createTransactionApi } from "./transaction-api.js";
 import { vTransaction } from "./transaction-journal.js";
 import { joinRows, vJoin } from "./join-rows.js";
+
+// Component functions read tables the schema names at run time, so their
+// ctx is typed for any data model rather than `any`.
+const componentMutation = mutationGeneric as MutationBuilder<GenericDataModel, "public">;
+const componentQuery = queryGeneric as QueryBuilder<GenericDataModel, "public">;
 
 /** Rows a bulk write or a count handles per call; the client loops over pages. */
 export const BATCH_SIZE = 1000;
@@ -117,7 +124,7 @@ export function createComponentApi(
   return {
     ...transactions.functions,
 
-    create: mutationGeneric({
+    create: componentMutation({
       args: {
         input: v.object({ model: v.string(), data: v.any() }),
         select: v.optional(v.array(v.string())),
@@ -128,12 +135,12 @@ export function createComponentApi(
       handler: async (ctx, args) => {
         await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
-        const doc = await insertRow(ctx, table, args.input.data ?? {}, args, await journal(ctx, args.transaction));
+        const doc = await insertRow(ctx, table, (args.input.data ?? {}) as Record<string, unknown>, args, await journal(ctx, args.transaction));
         return { ...selectFields(table, doc, args.select), ...(await alsoRead(ctx.db, args.alsoRead)) };
       },
     }),
 
-    findOne: queryGeneric({
+    findOne: componentQuery({
       args: {
         model: v.string(),
         where: v.optional(v.array(vWhere)),
@@ -155,7 +162,7 @@ export function createComponentApi(
       },
     }),
 
-    findMany: queryGeneric({
+    findMany: componentQuery({
       args: {
         model: v.string(),
         where: v.optional(v.array(vWhere)),
@@ -189,7 +196,7 @@ export function createComponentApi(
       },
     }),
 
-    count: queryGeneric({
+    count: componentQuery({
       args: { model: v.string(), where: v.optional(v.array(vWhere)), paginationOpts: v.optional(vPaginationOpts) },
       returns: vBatchResult,
       handler: async (ctx, args) => {
@@ -202,7 +209,7 @@ export function createComponentApi(
       },
     }),
 
-    updateOne: mutationGeneric({
+    updateOne: componentMutation({
       args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
@@ -212,11 +219,11 @@ export function createComponentApi(
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
         if (!row) return null;
-        return withAuthId(await patchRow(ctx, table, row, args.input.update ?? {}, args, await journal(ctx, args.transaction)));
+        return withAuthId(await patchRow(ctx, table, row, (args.input.update ?? {}) as Record<string, unknown>, args, await journal(ctx, args.transaction)));
       },
     }),
 
-    updateMany: mutationGeneric({
+    updateMany: componentMutation({
       args: {
         input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }),
         paginationOpts: v.optional(vPaginationOpts),
@@ -231,12 +238,12 @@ export function createComponentApi(
           numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
         });
         const log = page.rows.length > 0 ? await journal(ctx, args.transaction) : undefined;
-        for (const row of page.rows) await patchRow(ctx, table, row, args.input.update ?? {}, args, log);
+        for (const row of page.rows) await patchRow(ctx, table, row, (args.input.update ?? {}) as Record<string, unknown>, args, log);
         return { count: page.rows.length, isDone: page.isDone, continueCursor: page.continueCursor };
       },
     }),
 
-    deleteOne: mutationGeneric({
+    deleteOne: componentMutation({
       args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)) }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
@@ -250,7 +257,7 @@ export function createComponentApi(
       },
     }),
 
-    deleteMany: mutationGeneric({
+    deleteMany: componentMutation({
       args: {
         input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)) }),
         paginationOpts: v.optional(vPaginationOpts),
@@ -272,7 +279,7 @@ export function createComponentApi(
       },
     }),
 
-    consumeOne: mutationGeneric({
+    consumeOne: componentMutation({
       args: { input: v.object({ model: v.string(), where: v.array(vWhere) }), ...vHandles },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
@@ -286,7 +293,7 @@ export function createComponentApi(
       },
     }),
 
-    incrementOne: mutationGeneric({
+    incrementOne: componentMutation({
       args: {
         input: v.object({
           model: v.string(),
@@ -302,7 +309,7 @@ export function createComponentApi(
         const table = requireTable(info(), args.input.model);
         const row = await findFirst(ctx.db, table, checkWhere(table, args.input.where));
         if (!row) return null;
-        const update: Record<string, unknown> = { ...(args.input.set ?? {}) };
+        const update: Record<string, unknown> = { ...((args.input.set ?? {}) as Record<string, unknown>) };
         for (const [field, delta] of Object.entries(args.input.increment)) {
           const current = row[field];
           update[field] = (typeof current === "number" ? current : 0) + delta;
@@ -311,13 +318,13 @@ export function createComponentApi(
       },
     }),
 
-    getSession: queryGeneric({
+    getSession: componentQuery({
       args: { sessionId: v.string() },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => await liveSession(ctx.db, args.sessionId),
     }),
 
-    getAuthUser: queryGeneric({
+    getAuthUser: componentQuery({
       args: { sessionId: v.string(), userId: v.optional(v.string()) },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {

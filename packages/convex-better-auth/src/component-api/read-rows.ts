@@ -1,5 +1,5 @@
-import type { GenericDatabaseReader, GenericDataModel } from "convex/server";
-import type { GenericId } from "convex/values";
+import type { GenericDatabaseReader, GenericDataModel, IndexRange } from "convex/server";
+import type { GenericId, Value } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { planQuery, type QueryPlan } from "./query-plan.js";
 import type { TableInfo } from "./schema-info.js";
@@ -8,6 +8,9 @@ import { compareRows, fieldValue, matchesWhere } from "./where-filter.js";
 
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
 type Db = GenericDatabaseReader<GenericDataModel>;
+
+/** Convex's index range builder, every step allowed at every point of the chain. */
+type IndexRangeChain = Record<"eq" | "gt" | "gte" | "lt" | "lte", (field: string, value: Value) => IndexRangeChain>;
 
 /**
  * The most documents one call reads when a query cannot stream in index
@@ -45,17 +48,19 @@ function buildQueries(db: Db, table: TableInfo, plan: QueryPlan) {
     const indexed =
       plan.index === "by_creation_time"
         ? base.withIndex("by_creation_time")
-        : base.withIndex(plan.index, (q: any) => {
-            let range = q;
+        : base.withIndex(plan.index, (q) => {
+            // The plan decides at run time which bounds apply; Convex's builder
+            // types track that statically, so the chain is walked untyped here.
+            let range = q as unknown as IndexRangeChain;
             plan.prefix.forEach(({ field }, i) => {
-              range = range.eq(field, tuple[i]);
+              range = range.eq(field, tuple[i] as Value);
             });
             if (plan.range) {
               const { field, lower, upper } = plan.range;
-              if (lower) range = range[lower.op](field, lower.value);
-              if (upper) range = range[upper.op](field, upper.value);
+              if (lower) range = range[lower.op](field, lower.value as Value);
+              if (upper) range = range[upper.op](field, upper.value as Value);
             }
-            return range;
+            return range as unknown as IndexRange;
           });
     return indexed.order(plan.order);
   });
@@ -81,7 +86,7 @@ export async function getById(db: Db, table: TableInfo, id: unknown): Promise<Ro
   if (!table.idIndex) return null;
   return (await db
     .query(table.name)
-    .withIndex(table.idIndex, (q: any) => q.eq("id", id))
+    .withIndex(table.idIndex, (q) => q.eq("id", id))
     .first()) as Row | null;
 }
 

@@ -1,9 +1,20 @@
-import { internalMutationGeneric, mutationGeneric, type GenericDataModel, type GenericMutationCtx } from "convex/server";
+import {
+  internalMutationGeneric,
+  mutationGeneric,
+  type GenericDataModel,
+  type GenericMutationCtx,
+  type MutationBuilder,
+} from "convex/server";
 import { v } from "convex/values";
 import type { SchemaInfo } from "./schema-info.js";
 import { commitTransaction, expireTransaction, rollbackTransaction } from "./transaction-finish.js";
 import { openJournal, type Journal, type TransactionArg } from "./transaction-journal.js";
 import { hasTransactionTables } from "./transaction-tables.js";
+
+// Component functions read tables the schema names at run time, so their
+// ctx is typed for any data model rather than `any`.
+const componentMutation = mutationGeneric as MutationBuilder<GenericDataModel, "public">;
+const componentInternalMutation = internalMutationGeneric as MutationBuilder<GenericDataModel, "internal">;
 
 const vStep = v.object({ isDone: v.boolean() });
 
@@ -50,19 +61,19 @@ export function createTransactionApi(
     },
 
     functions: {
-      commitTransaction: mutationGeneric({
+      commitTransaction: componentMutation({
         args: { id: v.string() },
         returns: vStep,
         handler: async (ctx, args) => (enabled ? await commitTransaction(ctx, args.id) : { isDone: true }),
       }),
 
-      rollbackTransaction: mutationGeneric({
+      rollbackTransaction: componentMutation({
         args: { id: v.string() },
         returns: vStep,
         handler: async (ctx, args) => (enabled ? await rollbackTransaction(ctx, info(), args.id) : { isDone: true }),
       }),
 
-      expireTransaction: internalMutationGeneric({
+      expireTransaction: componentInternalMutation({
         args: { id: v.string() },
         returns: v.null(),
         handler: async (ctx, args) => {

@@ -81,7 +81,7 @@ async function undoEntry(ctx: Ctx, info: SchemaInfo, entry: UndoEntry): Promise<
 async function spilled(ctx: Ctx, id: string): Promise<(UndoEntry & { _id: string })[]> {
   return (await ctx.db
     .query(UNDO_TABLE)
-    .withIndex("txnId_seq", (q: any) => q.eq("txnId", id))
+    .withIndex("txnId_seq", (q) => q.eq("txnId", id))
     .order("desc")
     .take(UNDO_BATCH)) as unknown as (UndoEntry & { _id: string })[];
 }

@@ -1,3 +1,4 @@
+import type { GenericId } from "convex/values";
 import {
   makeFunctionReference,
   type FunctionHandle,
@@ -12,7 +13,12 @@ type Ctx = GenericMutationCtx<GenericDataModel>;
 type Row = Record<string, unknown> & { _id: string; _creationTime: number };
 
 /** One write's undo. */
-export type UndoEntry = Infer<typeof vUndoEntry>;
+// `before`/`after` are stored as `v.any()` (documents may hold any field);
+// they are always field-to-value records.
+export type UndoEntry = Omit<Infer<typeof vUndoEntry>, "before" | "after"> & {
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+};
 
 /** Undo entries kept inline in the transaction row before spilling to the undo table. */
 export const INLINE_UNDO_ENTRIES = 32;
@@ -40,7 +46,7 @@ export type Journal = {
 
 /** A row of the transaction table. */
 export type TransactionRow = {
-  _id: any;
+  _id: GenericId<string>;
   txnId: string;
   state: "open" | "committed" | "rolledBack";
   nextSeq: number;
@@ -65,7 +71,7 @@ export function expiryReference(module: string) {
 export async function transactionRow(ctx: Ctx, id: string): Promise<TransactionRow | null> {
   return (await ctx.db
     .query(TRANSACTION_TABLE)
-    .withIndex("txnId", (q: any) => q.eq("txnId", id))
+    .withIndex("txnId", (q) => q.eq("txnId", id))
     .unique()) as TransactionRow | null;
 }
 

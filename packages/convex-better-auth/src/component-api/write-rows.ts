@@ -1,6 +1,6 @@
 import type { FunctionHandle, GenericDatabaseWriter, GenericDataModel, GenericMutationCtx } from "convex/server";
 import { validate } from "convex-helpers/validators";
-import type { Validator } from "convex/values";
+import type { Validator, Value } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import type { TableInfo } from "./schema-info.js";
 import type { Journal } from "./transaction-journal.js";
@@ -56,8 +56,8 @@ export function checkValues(table: TableInfo, values: Record<string, unknown>, w
 async function findByField(db: Db, table: TableInfo, field: string, value: unknown): Promise<Row[]> {
   const index = table.indexes.find((candidate) => candidate.fields[0] === field);
   const query = index
-    ? db.query(table.name).withIndex(index.name, (q: any) => q.eq(field, value))
-    : db.query(table.name).filter((q: any) => q.eq(q.field(field), value));
+    ? db.query(table.name).withIndex(index.name, (q) => q.eq(field, value as Value))
+    : db.query(table.name).filter((q) => q.eq(q.field(field), value as Value));
   return (await query.take(2)) as Row[];
 }
 

@@ -77,7 +77,7 @@ export function convexBetterAuthReactStart(options: ConvexBetterAuthReactStartOp
   const getTokenResult = (forceRefresh: boolean): Promise<ConvexTokenResult | undefined> => {
     const incoming = getRequestHeaders() as unknown as Headers;
     let results = perRequest.get(incoming);
-    if (!results) perRequest.set(incoming, (results = new Map()));
+    if (!results) perRequest.set(incoming, (results = new Map<boolean, Promise<ConvexTokenResult | undefined>>()));
     // Once the cookie's token was not good enough in this request, the fresh
     // one answers every later lookup.
     const fresh = forceRefresh || results.has(true);

@@ -39,7 +39,7 @@ export function specToSchema(spec: SchemaSpec): SpecSchema {
     let definition: TableDefinition = defineTable(fields);
     for (const index of table.indexes) {
       // The index typing wants literal field names; ours are only known at runtime.
-      definition = definition.index(index.name, index.fields as any);
+      definition = definition.index(index.name, index.fields as [string, ...string[]]);
     }
     tables[name] = definition;
   }

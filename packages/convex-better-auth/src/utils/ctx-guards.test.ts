@@ -204,8 +204,8 @@ describe("types", () => {
   });
 
   test("the app's DataModel is inferred from the ctx it is given", () => {
-    const appSchema = defineSchema({ notes: defineTable({ body: v.string() }) });
-    type AppDataModel = DataModelFromSchemaDefinition<typeof appSchema>;
+    const _appSchema = defineSchema({ notes: defineTable({ body: v.string() }) });
+    type AppDataModel = DataModelFromSchemaDefinition<typeof _appSchema>;
     const check = (actionCtx: GenericActionCtx<AppDataModel>, ctx: GenericCtx<AppDataModel>) => {
       expectTypeOf(requireActionCtx(actionCtx)).toEqualTypeOf<GenericActionCtx<AppDataModel>>();
       if (isMutationCtx(ctx)) expectTypeOf(ctx.db.query("notes").first()).resolves.toMatchTypeOf<{ body: string } | null>();

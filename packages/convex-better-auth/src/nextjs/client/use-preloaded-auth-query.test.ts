@@ -8,9 +8,9 @@ import { usePreloadedAuthQuery } from "./use-preloaded-auth-query.js";
 
 vi.mock("convex/react", () => ({ useConvexAuth: vi.fn(), useQuery: vi.fn() }));
 
-const getUser = makeFunctionReference<"query", { id: bigint }, { name: string; visits: bigint } | null>("users:get");
+const _getUser = makeFunctionReference<"query", { id: bigint }, { name: string; visits: bigint } | null>("users:get");
 
-function preload(value: { name: string; visits: bigint } | null): Preloaded<typeof getUser> {
+function preload(value: { name: string; visits: bigint } | null): Preloaded<typeof _getUser> {
   return {
     __type: undefined as never,
     _name: "users:get",
@@ -47,7 +47,7 @@ describe("usePreloadedAuthQuery", () => {
     auth = { isLoading: false, isAuthenticated: true, isRefreshing: false };
     rerender();
     const [query, args] = lastQueryCall();
-    expect(getFunctionName(query as typeof getUser)).toBe("users:get");
+    expect(getFunctionName(query as typeof _getUser)).toBe("users:get");
     expect(args).toEqual({ id: 7n });
     expect(result.current).toEqual({ name: "Ada", visits: 3n });
     live = { name: "Ada", visits: 4n };

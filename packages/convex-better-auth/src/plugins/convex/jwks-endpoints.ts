@@ -1,4 +1,4 @@
-import { APIError, createAuthEndpoint } from "better-auth/api";
+import { APIError, createAuthEndpoint, type AuthEndpoint } from "better-auth/api";
 import type { AuthContext } from "better-auth";
 import { createPublicJwks, type PublicJwks } from "../../auth-config/create-public-jwks.js";
 import type { ExportedJwk } from "../../auth-config/parse-jwks-option.js";
@@ -20,6 +20,18 @@ async function ensureSigningKey(authContext: AuthContext, resolved: ResolvedConv
   return [await createConvexJwk(authContext), ...rows];
 }
 
+// Named, so the declared return type below can refer to it.
+const JWKS_ENDPOINT_OPTIONS = {
+  method: "GET" as const,
+  metadata: {
+    openapi: {
+      operationId: "getConvexJwks",
+      description: "The public JSON Web Key Set for Convex JWTs",
+      responses: { "200": { description: "A JSON Web Key Set" } },
+    },
+  },
+};
+
 /**
  * `GET /convex/jwks`: the public keys Convex validates tokens with. Creates
  * the first key if there is none yet, so the set is never empty. Keys of
@@ -30,19 +42,12 @@ async function ensureSigningKey(authContext: AuthContext, resolved: ResolvedConv
  * const jwks = await (await fetch(`${siteUrl}/api/auth/convex/jwks`)).json();
  * ```
  */
-export function createJwksEndpoint(resolved: ResolvedConvexOptions) {
+export function createJwksEndpoint(
+  resolved: ResolvedConvexOptions,
+): AuthEndpoint<"/convex/jwks", typeof JWKS_ENDPOINT_OPTIONS, PublicJwks> {
   return createAuthEndpoint(
     "/convex/jwks",
-    {
-      method: "GET",
-      metadata: {
-        openapi: {
-          operationId: "getConvexJwks",
-          description: "The public JSON Web Key Set for Convex JWTs",
-          responses: { "200": { description: "A JSON Web Key Set" } },
-        },
-      },
-    },
+    JWKS_ENDPOINT_OPTIONS,
     async (ctx): Promise<PublicJwks> => {
       const rows = await ensureSigningKey(ctx.context, resolved);
       return ctx.json(createPublicJwks(resolved.staticJwks ? rows : rows.filter(isConvexKey)));
@@ -66,7 +71,9 @@ export function createJwksEndpoint(resolved: ResolvedConvexOptions) {
  * // npx convex run auth:getLatestJwks | npx convex env set JWKS
  * ```
  */
-export function createGetLatestJwksEndpoint(resolved: ResolvedConvexOptions) {
+export function createGetLatestJwksEndpoint(
+  resolved: ResolvedConvexOptions,
+): AuthEndpoint<string, { method: "POST" }, ExportedJwk[]> {
   return createAuthEndpoint.serverOnly({ method: "POST" }, async (ctx): Promise<ExportedJwk[]> => {
     const key = pickSigningKey(await ensureSigningKey(ctx.context, resolved), resolved);
     if (!key) throw APIError.from("INTERNAL_SERVER_ERROR", CONVEX_ERROR_CODES.NO_SIGNING_KEY);
@@ -85,7 +92,9 @@ export function createGetLatestJwksEndpoint(resolved: ResolvedConvexOptions) {
  * export const rotateKeys = internalAction(async (ctx) => createAuth(ctx).api.rotateKeys());
  * ```
  */
-export function createRotateKeysEndpoint(resolved: ResolvedConvexOptions) {
+export function createRotateKeysEndpoint(
+  resolved: ResolvedConvexOptions,
+): AuthEndpoint<string, { method: "POST" }, ExportedJwk[]> {
   return createAuthEndpoint.serverOnly({ method: "POST" }, async (ctx): Promise<ExportedJwk[]> => {
     if (resolved.staticJwks) throw APIError.from("BAD_REQUEST", CONVEX_ERROR_CODES.STATIC_JWKS_CANNOT_ROTATE);
     await deleteConvexJwks(ctx.context, await listJwks(ctx.context, resolved));

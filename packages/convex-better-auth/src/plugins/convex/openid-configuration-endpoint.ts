@@ -1,4 +1,4 @@
-import { createAuthEndpoint } from "better-auth/api";
+import { createAuthEndpoint, type AuthEndpoint } from "better-auth/api";
 import { DEFAULT_BASE_PATH } from "../../auth-config/get-auth-config-provider.js";
 import { getConvexSiteUrl } from "./convex-site-url.js";
 import { CONVEX_JWT_ALG } from "./jwks-store.js";
@@ -24,6 +24,20 @@ export type ConvexOpenIdConfiguration = {
   claims_supported: string[];
 };
 
+// Named, so the declared return type below can refer to it.
+const OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS = {
+  method: "GET" as const,
+  metadata: {
+    // Discovery is for Convex, not for the Better Auth client.
+    isAction: false,
+    openapi: {
+      operationId: "getConvexOpenIdConfiguration",
+      description: "OpenID Connect discovery document for Convex",
+      responses: { "200": { description: "OpenID Provider Metadata" } },
+    },
+  },
+};
+
 /**
  * `GET /convex/.well-known/openid-configuration`: OIDC discovery for Convex
  * providers configured OIDC-style (`{ domain, applicationID }`), which look up
@@ -40,21 +54,12 @@ export type ConvexOpenIdConfiguration = {
  * config.jwks_uri; // `${siteUrl}/api/auth/convex/jwks`
  * ```
  */
-export function createOpenIdConfigurationEndpoint(resolved: ResolvedConvexOptions) {
+export function createOpenIdConfigurationEndpoint(
+  resolved: ResolvedConvexOptions,
+): AuthEndpoint<"/convex/.well-known/openid-configuration", typeof OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS, ConvexOpenIdConfiguration> {
   return createAuthEndpoint(
     "/convex/.well-known/openid-configuration",
-    {
-      method: "GET",
-      metadata: {
-        // Discovery is for Convex, not for the Better Auth client.
-        isAction: false,
-        openapi: {
-          operationId: "getConvexOpenIdConfiguration",
-          description: "OpenID Connect discovery document for Convex",
-          responses: { "200": { description: "OpenID Provider Metadata" } },
-        },
-      },
-    },
+    OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS,
     async (ctx): Promise<ConvexOpenIdConfiguration> => {
       const issuer = getConvexSiteUrl();
       // The mounted basePath wins over the mirrored option: it is where

@@ -1,5 +1,5 @@
 import type { GenericEndpointContext } from "better-auth";
-import { APIError, createAuthEndpoint, getSession, isAPIError } from "better-auth/api";
+import { APIError, createAuthEndpoint, getSession, isAPIError, type AuthEndpoint } from "better-auth/api";
 import { CONVEX_ERROR_CODES } from "./error-codes.js";
 import { clearConvexJwtCookie, setConvexJwtCookie } from "./jwt-cookie.js";
 import { mintConvexJwt } from "./mint-convex-jwt.js";
@@ -29,7 +29,7 @@ async function readSessionFromDatabase(ctx: GenericEndpointContext): Promise<Con
       returnHeaders: true,
       returnStatus: false,
       headers: ctx.headers,
-      query: { ...ctx.query, disableCookieCache: true },
+      query: { ...(ctx.query as Record<string, unknown> | undefined), disableCookieCache: true },
     } as never)) as unknown as SessionRead;
   } catch (error) {
     // get-session answers 401 when the session vanished mid-refresh.
@@ -46,6 +46,30 @@ async function readSessionFromDatabase(ctx: GenericEndpointContext): Promise<Con
   ctx.context.session = read.response;
   return read.response?.session ? read.response : null;
 }
+
+// Named, so the declared return type below can refer to it.
+const TOKEN_ENDPOINT_OPTIONS = {
+  method: "GET" as const,
+  requireHeaders: true as const,
+  metadata: {
+    noStore: true,
+    openapi: {
+      operationId: "getConvexToken",
+      description: "Get a Convex JWT for the current session",
+      responses: {
+        "200": {
+          description: "A JWT Convex accepts for the current session",
+          content: {
+            "application/json": {
+              schema: { type: "object" as const, properties: { token: { type: "string" } }, required: ["token"] },
+            },
+          },
+        },
+        "401": { description: "No valid session" },
+      },
+    },
+  },
+};
 
 /**
  * `GET /convex/token`: a Convex JWT for the caller's session, as
@@ -66,31 +90,12 @@ async function readSessionFromDatabase(ctx: GenericEndpointContext): Promise<Con
  * convexClient.setAuth(async () => data?.token ?? null);
  * ```
  */
-export function createTokenEndpoint(resolved: ResolvedConvexOptions) {
+export function createTokenEndpoint(
+  resolved: ResolvedConvexOptions,
+): AuthEndpoint<"/convex/token", typeof TOKEN_ENDPOINT_OPTIONS, { token: string }> {
   return createAuthEndpoint(
     "/convex/token",
-    {
-      method: "GET",
-      requireHeaders: true,
-      metadata: {
-        noStore: true,
-        openapi: {
-          operationId: "getConvexToken",
-          description: "Get a Convex JWT for the current session",
-          responses: {
-            "200": {
-              description: "A JWT Convex accepts for the current session",
-              content: {
-                "application/json": {
-                  schema: { type: "object", properties: { token: { type: "string" } }, required: ["token"] },
-                },
-              },
-            },
-            "401": { description: "No valid session" },
-          },
-        },
-      },
-    },
+    TOKEN_ENDPOINT_OPTIONS,
     async (ctx) => {
       // With this library's adapter the signing keys come back with the
       // session lookup: one component call for the whole endpoint.
