@@ -6,6 +6,7 @@
  * JWT issuer) across the library swap, like a real deployment does.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { CONVEX_LOCAL_BIN } from "./paths.ts";
 
 const READY = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(\S+)$/m;
@@ -73,6 +74,17 @@ async function fetchFunctionLogs(cloudUrl: string, adminKey: string, sinceMs: nu
   }
 }
 
+/**
+ * One admin key per data dir, passed with `--admin-key` (without it the ready
+ * line masks the key) and the same across restarts, like a persisted one.
+ */
+const adminKeys = new Map<string, string>();
+const adminKeyFor = (dataDir: string) => {
+  const key = adminKeys.get(dataDir) ?? `convex-local|${randomBytes(32).toString("hex")}`;
+  adminKeys.set(dataDir, key);
+  return key;
+};
+
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 function signal(pid: number, name: NodeJS.Signals): void {
@@ -115,7 +127,8 @@ function stopChild(child: ChildProcess): Promise<void> {
  * try { ... } finally { await server.stop(); }
  */
 export async function startConvexLocal(options: { dataDir: string; port: number; sitePort: number }): Promise<ConvexLocal> {
-  const args = [CONVEX_LOCAL_BIN, "start", "--port", String(options.port), "--site-port", String(options.sitePort), "--data-dir", options.dataDir];
+  const adminKey = adminKeyFor(options.dataDir);
+  const args = [CONVEX_LOCAL_BIN, "start", "--port", String(options.port), "--site-port", String(options.sitePort), "--data-dir", options.dataDir, "--admin-key", adminKey];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";

@@ -3,6 +3,7 @@
  * `node_modules/.bin/convex-local start --port 0 --site-port 0 --data-dir D`,
  * ready once it prints `convex-local ready: cloud=… site=… adminKey=…`.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { appEnv, killGroup, spawnTracked } from "./run.ts";
 
@@ -31,7 +32,10 @@ export type RunningConvexLocal = {
  */
 export async function startInstalledConvexLocal(appDir: string, dataDir: string): Promise<RunningConvexLocal> {
   const bin = join(appDir, "node_modules/.bin/convex-local");
-  const child = spawnTracked(bin, ["start", "--port", "0", "--site-port", "0", "--data-dir", dataDir], { cwd: appDir, env: appEnv(appDir) });
+  // An explicit key: without one, the ready line masks the generated key.
+  const adminKey = `convex-local|${randomBytes(32).toString("hex")}`;
+  const args = ["start", "--port", "0", "--site-port", "0", "--data-dir", dataDir, "--admin-key", adminKey];
+  const child = spawnTracked(bin, args, { cwd: appDir, env: appEnv(appDir) });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);

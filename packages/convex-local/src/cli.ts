@@ -1,22 +1,25 @@
-import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_MAX_CONCURRENCY } from "./server/limit-engine-concurrency.ts";
+import { maskAdminKey, readPersistedAdminKey } from "./server/resolve-admin-key.ts";
+import { resetDataDir } from "./server/reset-data-dir.ts";
 import { startConvexLocal } from "./server/start-convex-local.ts";
 import { packageVersion } from "./package-version.ts";
 
 const USAGE = `Usage:
   convex-local start [--port 3210] [--site-port 3211] [--data-dir .convex-local] [--admin-key KEY]
+                     [--max-concurrency ${DEFAULT_MAX_CONCURRENCY}] [--dev-errors]
+  convex-local admin-key [--data-dir .convex-local]
   convex-local reset [--data-dir .convex-local]
   convex-local --version`;
 
-/** Entries convex-local itself creates in a data dir. */
-const OWN_ENTRIES = /^(deploy\.sqlite.*|engine\.sqlite.*|modules|staging)$/;
-
 /**
  * The `convex-local` command line. `start` runs until SIGINT/SIGTERM and
- * prints one line when ready:
- * `convex-local ready: cloud=http://127.0.0.1:PORT site=http://127.0.0.1:SITEPORT adminKey=KEY`.
- * `reset` deletes a data dir's state. `--version` prints the package's version.
+ * prints one line when ready. With `--admin-key KEY` it is
+ * `convex-local ready: cloud=http://127.0.0.1:PORT site=http://127.0.0.1:SITEPORT adminKey=KEY`;
+ * without, the persisted key is masked in it (`adminKey=convex-local|a1b2… (hidden; …)`),
+ * since terminals and CI logs keep what they print, and `admin-key` prints it.
+ * `reset` deletes what convex-local created in a data dir. `--version` prints the package's version.
  *
  * @example
  * ```ts
@@ -28,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === "start") return await start(rest);
     if (command === "reset") return await reset(rest);
+    if (command === "admin-key") return adminKey(rest);
     if (command === "--version" || command === "-v" || command === "version") {
       process.stdout.write(`${packageVersion()}\n`);
       return;
@@ -50,16 +54,24 @@ async function start(argv: string[]): Promise<void> {
       "site-port": { type: "string", default: "3211" },
       "data-dir": { type: "string", default: ".convex-local" },
       "admin-key": { type: "string" },
+      "max-concurrency": { type: "string", default: String(DEFAULT_MAX_CONCURRENCY) },
+      "dev-errors": { type: "boolean", default: false },
     },
     strict: true,
   });
+  const explicitKey = values["admin-key"] !== undefined && values["admin-key"] !== "";
   const local = await startConvexLocal({
     port: port(values.port, "--port"),
     sitePort: port(values["site-port"], "--site-port"),
     dataDir: values["data-dir"],
     adminKey: values["admin-key"],
+    maxConcurrency: positiveInteger(values["max-concurrency"], "--max-concurrency"),
+    devErrors: values["dev-errors"],
   });
-  process.stdout.write(`convex-local ready: cloud=${local.cloudUrl} site=${local.siteUrl} adminKey=${local.adminKey}\n`);
+  const shownKey = explicitKey
+    ? local.adminKey
+    : `${maskAdminKey(local.adminKey)} (hidden; print it with: convex-local admin-key --data-dir ${shellWord(values["data-dir"])})`;
+  process.stdout.write(`convex-local ready: cloud=${local.cloudUrl} site=${local.siteUrl} adminKey=${shownKey}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -77,20 +89,39 @@ async function start(argv: string[]): Promise<void> {
 async function reset(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string", default: ".convex-local" } }, strict: true });
   const dataDir = path.resolve(values["data-dir"]);
-  const entries = await readdir(dataDir).catch(() => null);
-  if (entries === null) return;
-  // Refuse to wipe a directory that was never a data dir (a mistyped path).
-  if (entries.some((e) => !OWN_ENTRIES.test(e)) && !entries.includes("deploy.sqlite")) {
-    throw new Error(`${dataDir} does not look like a convex-local data dir (no deploy.sqlite); not deleting it.`);
-  }
-  await rm(dataDir, { recursive: true, force: true });
+  const outcome = await resetDataDir(dataDir);
+  if (outcome === null) return;
   process.stdout.write(`convex-local: reset ${dataDir}\n`);
+  if (outcome.kept.length > 0) {
+    process.stdout.write(`convex-local: kept what convex-local did not create there: ${outcome.kept.join(", ")}\n`);
+  }
+}
+
+function adminKey(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string", default: ".convex-local" } }, strict: true });
+  const dataDir = path.resolve(values["data-dir"]);
+  const key = readPersistedAdminKey(dataDir);
+  if (key === null) {
+    fail(`${dataDir} holds no admin key: start convex-local there once to generate one (a server started with --admin-key uses that key instead).`);
+  }
+  process.stdout.write(`${key}\n`);
 }
 
 function port(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${flag} must be a port number (0-65535), got ${text}.`);
   return value;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer, got ${text}.`);
+  return value;
+}
+
+/** `text` as one shell word, for a command line the user can paste. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function fail(message: string): never {

@@ -11,7 +11,15 @@
  * `*.test.ts` files beside those modules check each assumption and name the
  * one that broke when convex-test changes.
  */
+export {
+  newDocumentId,
+  nextCreationTime,
+  stageDeletion,
+  stageDocument,
+  stageFile,
+} from "./convex-test-internals/admin-writes.ts";
 export { assertInternalsShape } from "./convex-test-internals/assert-internals-shape.ts";
+export { committedFile } from "./convex-test-internals/committed-files.ts";
 export { createTestInstance } from "./convex-test-internals/create-test-instance.ts";
 export {
   advanceCommitTs,
@@ -52,6 +60,7 @@ export {
   rangeBoundValue,
 } from "./convex-test-internals/query-keys.ts";
 export {
+  isScheduledJobStateRace,
   markScheduledJobFailed,
   rearmScheduledJob,
   type ScheduledJob,

@@ -77,18 +77,20 @@ describe("an engine serving the bundled fixture app", () => {
       caller: admin,
     };
     expect(valueOf(await engine.run(direct))).toBe(2);
-    expect(errorOf(await engine.run({ ...direct, caller: anonymous })).errorMessage).toContain(
-      "Could not find public function for 'lib:get'",
+    expect(errorOf(await engine.run({ ...direct, caller: anonymous, expectedType: "query" })).errorMessage).toContain(
+      "Could not find public function for 'lib:get' in 'counter'.",
     );
   });
 
-  test("internal functions are for admins only", async () => {
+  test("internal functions are for admins only, and look missing to everyone else", async () => {
     expect(valueOf(await call("messages:secret", {}, { caller: admin }))).toBe("internal only");
     for (const caller of [anonymous, user]) {
-      const { errorMessage } = errorOf(await call("messages:secret", {}, { caller }));
+      // The public routes (a typed request) and the admin route (`/api/function`) word it as the backend does.
+      const { errorMessage } = errorOf(await call("messages:secret", {}, { caller, expectedType: "query" }));
+      expect(errorMessage).toBe(errorMessage.split("\n")[0] + "\nCould not find public function for 'messages:secret'.");
       expect(errorMessage).toMatch(/^\[Request ID: [0-9a-f]{16}\] Server Error\n/);
-      expect(errorMessage).toContain(
-        "Could not find public function for 'messages:secret'. Did you forget to run `npx convex dev`?",
+      expect(errorOf(await call("messages:secret", {}, { caller })).errorMessage).toContain(
+        "Could not find function for 'messages:secret'. Did you forget to run `npx convex dev`?",
       );
     }
   });
@@ -129,7 +131,9 @@ describe("an engine serving the bundled fixture app", () => {
     expect(failed.errorData).toEqual({ code: "BOOM", big: 7n });
     expect(failed.logLines).toEqual(["[WARN] 'about to fail'"]);
     const invalid = errorOf(await call("messages:send", { body: 1, author: "x" }));
-    expect(invalid.errorMessage).toContain("Uncaught Error: Validator error");
+    expect(invalid.errorMessage).toContain(
+      "Server Error\nArgumentValidationError: Value does not match validator.\nPath: .body\nValue: 1.0\nValidator: v.string()",
+    );
     expect(invalid.errorData).toBeUndefined();
   });
 

@@ -30,7 +30,9 @@ import {
   type InternalTransactionManager,
   type TestInstance,
 } from "./convex-test-internals.ts";
+import { createAdminData, type AdminData } from "./admin-data.ts";
 import { createCronRunner } from "./cron-runner.ts";
+import { ActionTimeoutError, containInstance, failFaultedJob, installFaultContainment } from "./fault-containment.ts";
 import { loadComponent, type LoadedComponent } from "./deployment-modules.ts";
 import { loadDeploymentJwtKey } from "./deployment-jwt-key.ts";
 import { captureMutationResults, openMutationDedupStore, type MutationRecords } from "./mutation-dedup-store.ts";
@@ -40,12 +42,17 @@ import { formatRunError, newRequestId } from "./format-run-error.ts";
 import { runHttpAction } from "./http-action.ts";
 import { installIndexAccelerator } from "./index-accelerator.ts";
 import { installAsyncContextGlobal } from "./async-context-global.ts";
-import { observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
+import { currentComponentPath, observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
 import { createProcessEnvironment } from "./process-environment.ts";
 import type { CommitWrite } from "./read-set.ts";
 import { observeReadSets } from "./read-set-tracking.ts";
-import { resolveFunction } from "./resolve-function.ts";
+import { parseUdfPath, resolveFunction } from "./resolve-function.ts";
 import { restoreScheduledJobs } from "./restore-scheduled-jobs.ts";
+import { createStorageHttp } from "./storage-http.ts";
+import { installStorageSyscalls } from "./storage-syscalls.ts";
+import { createStorageUrls, newStorageSecret } from "./storage-urls.ts";
+import { convertNestedSyscallErrors } from "./nested-call-errors.ts";
+import { guardSystemTables } from "./system-table-guard.ts";
 import { currentRunContext, installConsoleCapture, withRunContext } from "./run-context.ts";
 import type { AppDeployment, Caller, CronSpec, Engine, EngineOptions, RunResult, SchemaViolation } from "./types.ts";
 
@@ -64,6 +71,8 @@ export type PersistentEngine = Engine & {
   onCommitWrites(listener: (commit: { ts: bigint; writes: CommitWrite[] }) => void): () => void;
   /** Socket mutations recorded with their commits, for exactly-once replay across restarts. */
   mutationRecords: MutationRecords;
+  /** Committed data and id-keeping writes for the CLI's `data`, `export` and `import` (`admin-data.ts`). */
+  adminData: AdminData;
 };
 
 type Active = { app: AppDeployment; instance: CapturedInstance; components: Map<string, LoadedComponent> };
@@ -72,6 +81,15 @@ function accessorFor(t: TestInstance, caller: Caller): TestInstance {
   if (caller.kind === "user") return t.withIdentity(caller.identity);
   if (caller.kind === "admin" && caller.actingAs !== undefined) return t.withIdentity(caller.actingAs);
   return t;
+}
+
+/** Convex's documented action limit: 10 minutes. */
+const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
+
+/** `CONVEX_LOCAL_ACTION_TIMEOUT_MS` of the host process, else Convex's limit. */
+function actionTimeoutFromEnvironment(): number {
+  const configured = Number(process.env.CONVEX_LOCAL_ACTION_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ACTION_TIMEOUT_MS;
 }
 
 function componentDepth(componentPath: string): number {
@@ -92,6 +110,13 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   const mutationRecords = openMutationDedupStore(store.database);
   const environment = createProcessEnvironment(options);
   installConsoleCapture();
+  // User code runs in this process: its stray errors must fail its call, not the server.
+  installFaultContainment();
+  const actionTimeoutMs = options.actionTimeoutMs ?? actionTimeoutFromEnvironment();
+  // File URLs stay valid across restarts, so their secret is kept with the data.
+  let storageSecret = store.readMeta("storage_url_secret");
+  if (storageSecret === null) store.writeMeta("storage_url_secret", (storageSecret = newStorageSecret()));
+  const storageUrls = createStorageUrls(options.cloudUrl, storageSecret);
   // convex-test alone answers every index read by scanning the whole table.
   installIndexAccelerator();
   // Concurrent requests share this process; isolate their async context.
@@ -105,18 +130,12 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   const fileBytes: FileBytesBySha = new Map();
   let active: Active | null = null;
   let lastCommitTs = store.lastCommitTs();
-  // Set when a commit reached memory but not disk: from then on memory and disk disagree.
-  let storeFailure: unknown = null;
   let closed = false;
   let deploying: Promise<void> = Promise.resolve();
 
   function persistCommit(commit: CommittedTransaction): void {
     if (closed) return;
     const context = currentRunContext();
-    if (storeFailure !== null) {
-      if (context !== null) context.persistError = storeFailure;
-      return;
-    }
     try {
       store.writeCommit(commit, (componentPath, storageId) => {
         const component = commit.components.find((c) => c.componentPath === componentPath);
@@ -126,10 +145,11 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         return { bytes, contentType: typeof metadata?.contentType === "string" ? metadata.contentType : null };
       }, mutationRecords.recordCommit(commit.ts));
     } catch (error) {
-      storeFailure = error;
+      // Throwing makes hookCommits undo the commit in memory: memory keeps matching disk,
+      // this call fails (persistError) and the next one runs as usual.
       if (context !== null) context.persistError = error;
-      console.error("convex-local could not write a commit to its store; it stops serving functions", error);
-      return;
+      console.error("convex-local could not write a commit to its store; the transaction is undone", error);
+      throw error;
     }
     for (const component of commit.components) {
       for (const { tableName, document } of component.documents) {
@@ -172,13 +192,13 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     const current = active;
     if (current === null || closed) return;
     // Through convex-test's scheduler, so the run is a durable job like any `runAfter(0, …)`.
-    await current.instance.t.runInComponent("", async (ctx) => {
+    await environment.run(() => current.instance.t.runInComponent("", async (ctx) => {
       await ctx.scheduler.runAfter(
         0,
         makeFunctionReference(cron.udfPath),
         (cron.args[0] ?? {}) as Record<string, Value>,
       );
-    });
+    }));
   }
   const crons = createCronRunner(store, fireCron);
 
@@ -203,6 +223,13 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
       },
     });
     observeReadSets(instance.global);
+    guardSystemTables(instance.global);
+    convertNestedSyscallErrors(instance.global);
+    installStorageSyscalls(instance.global, { urls: storageUrls, componentPathOf: currentComponentPath });
+    containInstance(instance.global, {
+      componentPathOf: currentComponentPath,
+      onJobFault: (job, error) => failFaultedJob(() => (closed ? null : (active?.instance ?? null)), job, error),
+    });
     if (transactionManager === null) {
       transactionManager = instance.global.transactionManager;
       advanceCommitTs(transactionManager, store.lastCommitTs());
@@ -235,7 +262,8 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   return {
     async validateDeployment(app: AppDeployment): Promise<SchemaViolation | null> {
       for (const component of app.components) {
-        const loaded = await loadComponent(component, app.version);
+        // Module top-level code runs here, and sees the deployment's env as functions do.
+        const loaded = await environment.run(() => loadComponent(component, app.version));
         const violation = findSchemaViolation(
           component.componentPath,
           loaded.schema,
@@ -248,7 +276,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
 
     deploy(app) {
       if (closed) return Promise.reject(new Error("The engine is closed"));
-      const next = deploying.then(() => switchTo(app));
+      const next = deploying.then(() => environment.run(() => switchTo(app)));
       deploying = next.catch(() => {});
       return next;
     },
@@ -259,22 +287,28 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
 
     async run(request): Promise<RunResult> {
       const requestId = newRequestId();
-      const { context, outcome } = await withRunContext(async () => {
+      let actionTimer: NodeJS.Timeout | undefined;
+      const { context, outcome } = await environment.run(() => withRunContext(async (context) => {
         if (closed) throw new Error("The engine is closed");
-        if (storeFailure !== null)
-          throw new Error(`convex-local could not write to its store: ${String(storeFailure)}`);
         const current = active;
-        const resolved = await resolveFunction(current?.components.get(request.componentPath), request);
+        const component = current?.components.get(request.componentPath);
+        const resolved = await resolveFunction(component, request);
+        const { modulePath, exportName } = parseUdfPath(resolved.udfPath);
+        context.runtime = component?.runtimeOf(modulePath) ?? null;
+        if (resolved.type === "action") {
+          actionTimer = setTimeout(() => context.terminate(new ActionTimeoutError(actionTimeoutMs, exportName)), actionTimeoutMs);
+        }
         const accessor = accessorFor(current!.instance.t, request.caller);
         return await accessor[resolved.type](functionHandle(request.componentPath, resolved.udfPath), request.args);
-      });
+      }));
+      clearTimeout(actionTimer);
       if (outcome.ok && context.persistError === null) {
         return { status: "success", value: outcome.value, logLines: context.logLines };
       }
       const error = outcome.ok
         ? new Error(`convex-local could not write to its store: ${String(context.persistError)}`)
         : outcome.error;
-      return { status: "error", ...formatRunError(error, requestId), logLines: context.logLines };
+      return { status: "error", ...formatRunError(error, requestId, context.runtime), logLines: context.logLines };
     },
 
     setEnvironmentVariables(variables) {
@@ -316,6 +350,10 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
 
     mutationRecords,
 
+    serveStorage: createStorageHttp({ urls: storageUrls, instance: () => (closed ? null : (active?.instance ?? null)) }),
+
+    adminData: createAdminData({ instance: () => (closed ? null : (active?.instance ?? null)), fileBytes }),
+
     // HTTP actions (site origin): routing and the handler call live in http-action.ts.
     async runHttpAction(request, caller, options) {
       const current = active;
@@ -326,13 +364,13 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         fetch(path: string, init: RequestInit): Promise<unknown>;
       };
       const root = current.components.get("");
-      const { context, outcome } = await withRunContext(() =>
+      const { context, outcome } = await environment.run(() => withRunContext(() =>
         runHttpAction({ loadHttpModule: () => root?.load("http") ?? null, fetch: (p, i) => accessor.fetch(p, i) }, request, options),
-      );
+      ));
       options?.onLogLines?.(context.logLines);
       if (!outcome.ok) throw outcome.error;
       // A write of the action's mutations that never became durable must not look like success.
-      const persistError = context.persistError ?? storeFailure;
+      const persistError = context.persistError;
       if (persistError !== null) {
         return Response.json(
           { code: `[Request ID: ${newRequestId()}] Server Error: convex-local could not write to its store: ${String(persistError)}` },

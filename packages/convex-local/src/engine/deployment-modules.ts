@@ -4,9 +4,14 @@
  * schema. `?v=<version>` makes every push load fresh code, since Node cannot
  * unload modules.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ModuleMap } from "./convex-test-internals.ts";
+import { validateWithBackendTexts } from "./function-validation.ts";
+import { wrapActionHandlers } from "./nested-call-errors.ts";
+import type { FunctionRuntime } from "./run-context.ts";
+import { registerModulesDir } from "./user-stack.ts";
 import type { ComponentDeployment } from "./types.ts";
 
 /** The modules-map key prefix; convex-test takes everything before `_generated` as the root. */
@@ -21,10 +26,32 @@ export type LoadedComponent = {
   schema: unknown;
   /** Imports a function module by path without extension (`messages`, `dir/file`), or null when not pushed. */
   load(modulePath: string): Promise<Record<string, unknown>> | null;
+  /** The runtime a module's functions run in on Convex (by path without extension). */
+  runtimeOf(modulePath: string): FunctionRuntime;
 };
 
-function importFile(file: string, version: string): Promise<Record<string, unknown>> {
-  return import(`${pathToFileURL(file).href}?v=${encodeURIComponent(version)}`) as Promise<Record<string, unknown>>;
+/** The CLI bundles each `"use node"` module for Node and keeps the directive as its first statement. */
+const USE_NODE = /^\s*["']use node["']/;
+
+function readRuntime(file: string): FunctionRuntime {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(64);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return USE_NODE.test(head.subarray(0, length).toString("utf8")) ? "node" : "isolate";
+  } catch {
+    return "isolate";
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+async function importFile(file: string, version: string): Promise<Record<string, unknown>> {
+  const module = (await import(`${pathToFileURL(file).href}?v=${encodeURIComponent(version)}`)) as Record<string, unknown>;
+  wrapActionHandlers(module);
+  validateWithBackendTexts(module);
+  return module;
 }
 
 /**
@@ -35,10 +62,16 @@ function importFile(file: string, version: string): Promise<Record<string, unkno
  * await root.load("messages"); // the module namespace of messages.js
  */
 export async function loadComponent(component: ComponentDeployment, version: string): Promise<LoadedComponent> {
+  // Error frames in these files are the app's, mapped through the pushed source maps.
+  registerModulesDir(component.modulesDir);
   const byPath = new Map<string, () => Promise<Record<string, unknown>>>();
+  const files = new Map<string, string>();
+  const runtimes = new Map<string, FunctionRuntime>();
   for (const modulePath of component.modules) {
     const file = path.join(component.modulesDir, modulePath);
-    byPath.set(modulePath.replace(/\.[cm]?js$/, ""), () => importFile(file, version));
+    const key = modulePath.replace(/\.[cm]?js$/, "");
+    byPath.set(key, () => importFile(file, version));
+    files.set(key, file);
   }
   // The synthetic key goes first: convex-test uses the first key containing `_generated`.
   const modules: ModuleMap = { [`${KEY_PREFIX}_generated/api.js`]: async () => ({}) };
@@ -56,6 +89,15 @@ export async function loadComponent(component: ComponentDeployment, version: str
     load(modulePath) {
       const loader = byPath.get(modulePath);
       return loader === undefined ? null : loader();
+    },
+    runtimeOf(modulePath) {
+      let runtime = runtimes.get(modulePath);
+      if (runtime === undefined) {
+        const file = files.get(modulePath);
+        runtime = file === undefined ? "isolate" : readRuntime(file);
+        runtimes.set(modulePath, runtime);
+      }
+      return runtime;
     },
   };
 }

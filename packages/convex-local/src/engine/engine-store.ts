@@ -108,6 +108,10 @@ export function openEngineStore(dataDir: string): EngineStore {
   const upsertFile = db.prepare(
     "INSERT OR REPLACE INTO files (component_path, id, content_type, data) VALUES (?, ?, ?, ?)",
   );
+  // node:sqlite binds a zero-length Uint8Array over an empty ArrayBuffer (an empty Blob's bytes) as NULL.
+  const upsertEmptyFile = db.prepare(
+    "INSERT OR REPLACE INTO files (component_path, id, content_type, data) VALUES (?, ?, ?, X'')",
+  );
   const deleteFile = db.prepare("DELETE FROM files WHERE component_path = ? AND id = ?");
   const upsertComponent = db.prepare(
     "INSERT INTO components (component_path, next_doc_id, last_creation_time) VALUES (?, ?, ?) " +
@@ -177,7 +181,8 @@ export function openEngineStore(dataDir: string): EngineStore {
               console.warn(`convex-local did not see the bytes of file ${file.id}; it will be missing after a restart`);
               continue;
             }
-            upsertFile.run(component.componentPath, file.id, bytes.contentType, bytes.bytes);
+            if (bytes.bytes.length === 0) upsertEmptyFile.run(component.componentPath, file.id, bytes.contentType);
+            else upsertFile.run(component.componentPath, file.id, bytes.contentType, bytes.bytes);
           }
           upsertComponent.run(component.componentPath, component.nextDocId, component.lastCreationTime);
         }

@@ -13,7 +13,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { convexToJson, type Value } from "convex/values";
-import { newRequestId } from "./format-run-error.ts";
+import { newRequestId, uncaught, uncaughtErrorText } from "./format-run-error.ts";
+import { withNestedCallErrors } from "./nested-call-errors.ts";
 import type { HttpActionOptions } from "./types.ts";
 
 /** What an HTTP action call needs from the engine's active deployment. */
@@ -50,7 +51,7 @@ function wrapRouter(router: Router): void {
     const handler = endpoint._handler ?? (endpoint as unknown as NonNullable<Endpoint["_handler"]>);
     const swapped: Endpoint = {
       _handler: (ctx, _fakeRequest) =>
-        handler(call.authError === null ? ctx : { ...ctx, auth: failingAuth(call.authError) }, call.request),
+        handler(withNestedCallErrors(call.authError === null ? ctx : { ...ctx, auth: failingAuth(call.authError) }), call.request),
     };
     return [swapped, routedMethod, label];
   };
@@ -79,16 +80,15 @@ function convexErrorData(error: { data?: unknown; ConvexErrorSymbol?: unknown })
 
 /**
  * The backend's 500 for an HTTP action that threw: `code` with the request
- * id and message, `trace` with the full error text, `data` for a ConvexError.
+ * id and message, `trace` with the error text and its source-mapped frames
+ * (never the engine's temporary module paths), `data` for a ConvexError.
  */
 function errorResponse(error: unknown): Response {
   const isConvexError = typeof error === "object" && error !== null && Symbol.for("ConvexError") in error;
-  const name = isConvexError ? "ConvexError" : error instanceof Error ? error.name : "Error";
-  const message = error instanceof Error ? error.message : String(error);
-  const uncaught = `Uncaught ${name}: ${message}`;
+  const trace = uncaughtErrorText(error);
   const body: Record<string, unknown> = {
-    code: `[Request ID: ${newRequestId()}] Server Error: ${uncaught}`,
-    trace: error instanceof Error && error.stack ? `${uncaught}\n${error.stack.split("\n").slice(1).join("\n")}` : uncaught,
+    code: `[Request ID: ${newRequestId()}] Server Error: ${error instanceof Error ? uncaught(error.name, error.message) : uncaught("", String(error))}`,
+    trace,
   };
   if (isConvexError) body.data = convexErrorData(error as { data?: unknown; ConvexErrorSymbol?: unknown });
   return new Response(JSON.stringify(body), { status: 500, headers: { "content-type": "application/json" } });

@@ -17,7 +17,13 @@ export type SyscallObserver = {
   scheduledElsewhere(componentPath: string, jobId: string, targetComponentPath: string): void;
 };
 
-async function currentComponentPath(asyncSyscall: InternalGlobal["asyncSyscall"]): Promise<string> {
+/**
+ * The component of the function running now, asked through `1.0/getFunctionMetadata`.
+ *
+ * @example
+ * const componentPath = await currentComponentPath(global.asyncSyscall);
+ */
+export async function currentComponentPath(asyncSyscall: InternalGlobal["asyncSyscall"]): Promise<string> {
   const metadata = JSON.parse(await asyncSyscall("1.0/getFunctionMetadata", "{}")) as { componentPath?: unknown };
   if (typeof metadata.componentPath !== "string")
     throw new Error("`1.0/getFunctionMetadata` returned no `componentPath`");

@@ -1,56 +1,114 @@
 /**
- * Deployment environment variables, made visible the only way convex-test
- * allows: on the process's own `process.env` (convex-local runs one
- * deployment per process). Remembers what it overwrote so `restore()` puts
- * the process back as it was.
+ * What `process.env` is while user code runs: the deployment's variables
+ * plus the ones Convex itself provides (`CONVEX_CLOUD_URL`,
+ * `CONVEX_SITE_URL`), never the host process's own environment (`NODE_ENV`,
+ * `CI`, the shell's secrets), as on Convex, where functions run in their own
+ * isolate or Node process.
+ *
+ * convex-test runs functions in this process, so `process.env` is replaced
+ * once with a proxy that answers from the deployment's variables inside an
+ * execution scope (an AsyncLocalStorage the engine enters around every call,
+ * push and cron, so scheduled functions and timers inherit it) and from the
+ * host's real environment everywhere else. The host never sees a deployment
+ * variable, and several engines in one process each keep their own.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { inspect } from "node:util";
 
-/** Controls the variables an engine placed on `process.env`. */
+/** The variables functions of one engine see. */
 export type ProcessEnvironment = {
   /** Replaces the deployment variables; the system URLs always win. */
   setDeploymentVariables(variables: Record<string, string>): void;
-  /** Removes every variable this object set and restores overwritten values. */
+  /** Runs `body` (and everything it schedules) with this environment as `process.env`. */
+  run<T>(body: () => T): T;
+  /** Ends this environment's use of the process-wide proxy. */
   restore(): void;
 };
 
+type Scope = { variables: Record<string, string> };
+
+const scopes = new AsyncLocalStorage<Scope>();
+let hostEnv: NodeJS.ProcessEnv | null = null;
+let proxy: NodeJS.ProcessEnv | null = null;
+let users = 0;
+
+/** The object `process.env` stands for right now. */
+function currentView(): Record<string, string | undefined> {
+  return scopes.getStore()?.variables ?? hostEnv!;
+}
+
+function installProxy(): void {
+  users += 1;
+  if (proxy !== null && process.env === proxy) return;
+  hostEnv = process.env;
+  // Node's inspect reads a proxy's target rather than going through the traps,
+  // so the target carries only an inspect hook that shows the current view:
+  // `console.log(process.env)` in a function must not print the host's secrets.
+  const target = Object.defineProperty({}, inspect.custom, {
+    value: (depth: number, options: object) => inspect({ ...currentView() }, { ...options, depth }),
+    configurable: true,
+    enumerable: false,
+  }) as NodeJS.ProcessEnv;
+  proxy = new Proxy(target, {
+    get: (_target, key) => (key === inspect.custom ? Reflect.get(target, key) : Reflect.get(currentView(), key)),
+    set: (_target, key, value) => {
+      const view = currentView();
+      // The host's env coerces values to strings itself; a scope's plain object does it here.
+      return Reflect.set(view, key, view === hostEnv ? value : String(value));
+    },
+    has: (_target, key) => Reflect.has(currentView(), key),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(currentView(), key),
+    ownKeys: () => Reflect.ownKeys(currentView()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(currentView(), key);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    },
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(currentView(), key, descriptor),
+  });
+  process.env = proxy;
+}
+
+function releaseProxy(): void {
+  users -= 1;
+  if (users > 0 || proxy === null) return;
+  // Only undo our own replacement; someone who replaced it since keeps theirs.
+  if (process.env === proxy && hostEnv !== null) process.env = hostEnv;
+  proxy = null;
+  hostEnv = null;
+}
+
 /**
- * Sets `CONVEX_CLOUD_URL` and `CONVEX_SITE_URL` (trailing slashes trimmed, as
- * the backend does) and returns the controller for deployment variables.
+ * Creates the environment of one engine: `CONVEX_CLOUD_URL` and
+ * `CONVEX_SITE_URL` (trailing slashes trimmed, as the backend does) plus the
+ * deployment variables set later. Call `restore()` when the engine closes.
  *
  * @example
  * const env = createProcessEnvironment({ cloudUrl: "http://127.0.0.1:3210", siteUrl: "http://127.0.0.1:3211" });
  * env.setDeploymentVariables({ OPENAI_KEY: "sk-…" });
+ * await env.run(() => t.action(handle, {})); // the action reads process.env.OPENAI_KEY
  */
 export function createProcessEnvironment(urls: { cloudUrl: string; siteUrl: string }): ProcessEnvironment {
-  const originals = new Map<string, string | undefined>();
   const system: Record<string, string> = {
     CONVEX_CLOUD_URL: urls.cloudUrl.replace(/\/+$/, ""),
     CONVEX_SITE_URL: urls.siteUrl.replace(/\/+$/, ""),
   };
-  let deploymentKeys = new Set<string>();
-
-  function assign(key: string, value: string | undefined): void {
-    if (!originals.has(key)) originals.set(key, process.env[key]);
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-
-  for (const [key, value] of Object.entries(system)) assign(key, value);
+  // One object per engine, replaced in place so scopes already running see new values.
+  const scope: Scope = { variables: { ...system } };
+  let released = false;
+  installProxy();
 
   return {
     setDeploymentVariables(variables) {
-      const next = new Set(Object.keys(variables).filter((key) => !(key in system)));
-      for (const key of deploymentKeys) if (!next.has(key)) assign(key, originals.get(key));
-      for (const key of next) assign(key, variables[key]);
-      deploymentKeys = next;
+      for (const key of Object.keys(scope.variables)) delete scope.variables[key];
+      Object.assign(scope.variables, variables, system);
+    },
+    run(body) {
+      return scopes.run(scope, body);
     },
     restore() {
-      for (const [key, value] of originals) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-      originals.clear();
-      deploymentKeys = new Set();
+      if (released) return;
+      released = true;
+      releaseProxy();
     },
   };
 }

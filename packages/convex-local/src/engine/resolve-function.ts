@@ -1,8 +1,13 @@
 /**
  * Finds the function a request names and checks it may be called the way it
  * is: exists, has the expected type, is public unless the caller is an admin.
- * Failures carry the Convex backend's messages (the CLI looks for
- * "Could not find function" to list the available functions).
+ * Failures carry the Convex backend's messages, which depend on the route
+ * like there: the public routes (clients, `/api/query|mutation|action`, a
+ * request with an `expectedType`) say "Could not find public function for
+ * 'mod:fn'." for a missing and an internal function alike, so as not to
+ * reveal which internal functions exist; `/api/function` (the CLI's `run`)
+ * says "Could not find function for … Did you forget to run `npx convex
+ * dev`?" (the CLI looks for "Could not find function" to list the functions).
  */
 import type { LoadedComponent } from "./deployment-modules.ts";
 import type { RunRequest } from "./types.ts";
@@ -58,26 +63,27 @@ export async function resolveFunction(
   const { modulePath, exportName } = parseUdfPath(request.udfPath);
   const udfPath = `${modulePath}:${exportName}`;
   const isAdmin = request.caller.kind === "admin";
-  const notFound = () =>
-    new FunctionResolutionError(`Could not find function for '${udfPath}'. Did you forget to run \`npx convex dev\`?`);
-  const notPublic = () =>
+  const inComponent = request.componentPath === "" ? "" : ` in '${request.componentPath}'`;
+  const missing = () =>
     new FunctionResolutionError(
-      `Could not find public function for '${udfPath}'. Did you forget to run \`npx convex dev\`?`,
+      request.expectedType === undefined
+        ? `Could not find function for '${udfPath}'${inComponent}. Did you forget to run \`npx convex dev\`?`
+        : `Could not find public function for '${udfPath}'${inComponent}.`,
     );
 
   // Only admins may call into a component directly; to everyone else its functions don't exist.
-  if (component !== undefined && request.componentPath !== "" && !isAdmin) throw notPublic();
+  if (component !== undefined && request.componentPath !== "" && !isAdmin) throw missing();
   const loading = component?.load(modulePath) ?? null;
-  if (loading === null) throw notFound();
+  if (loading === null) throw missing();
   const module = await loading;
   const exported = module[exportName];
   const type = functionType(exported);
-  if (type === null) throw notFound();
+  if (type === null) throw missing();
   const isPublic = (exported as { isPublic?: unknown }).isPublic === true;
-  if (!isPublic && !isAdmin) throw notPublic();
+  if (!isPublic && !isAdmin) throw missing();
   if (request.expectedType !== undefined && request.expectedType !== type) {
     throw new FunctionResolutionError(
-      `Trying to execute ${udfPath} as ${TYPE_LABELS[request.expectedType]}, but it is defined as ${TYPE_LABELS[type]}.`,
+      `Trying to execute ${udfPath}${inComponent} as ${TYPE_LABELS[request.expectedType]}, but it is defined as ${TYPE_LABELS[type]}.`,
     );
   }
   return { udfPath, type };

@@ -99,6 +99,12 @@ export interface Engine {
    * get the backend's 404 texts from the server.
    */
   runHttpAction?(request: Request, caller: Caller, options?: HttpActionOptions): Promise<Response>;
+  /**
+   * Serves the cloud origin's file-storage routes (`/api/storage/upload`,
+   * `/api/storage/<uuid>`), the URLs `generateUploadUrl` and `getUrl`
+   * answer. Optional: without it those routes don't exist.
+   */
+  serveStorage?(request: Request): Promise<Response>;
 }
 
 /** Options of `Engine.runHttpAction` beyond the caller. */
@@ -121,4 +127,9 @@ export type EngineOptions = {
   cloudUrl: string;
   /** `CONVEX_SITE_URL` as functions see it. */
   siteUrl: string;
+  /**
+   * How long an action may run before its call fails, in ms. Default: the
+   * host's `CONVEX_LOCAL_ACTION_TIMEOUT_MS`, else Convex's 10 minutes.
+   */
+  actionTimeoutMs?: number;
 };

@@ -9,7 +9,13 @@ import { CodedError, isCodedError } from "../deploy/coded-error.ts";
 import { parseAuthorization, requireAdmin } from "./admin-auth.ts";
 import { runFunctionRequest, runQueryBatchRequest, udfPathFromRunRoute, type FunctionApiRoute } from "./run-function-request.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
-import { readBody, readJsonBody } from "./read-json-body.ts";
+import { MAX_FUNCTION_BODY_BYTES, readBody, readJsonBody } from "./read-json-body.ts";
+import type { SnapshotService } from "./snapshot-service.ts";
+import { snapshotRoute } from "./snapshot-routes.ts";
+import type { SystemQueries } from "./system-queries.ts";
+import { runSystemQueryRequest } from "./system-query-request.ts";
+import { apiCorsHeaders, writeApiPreflight } from "./api-cors.ts";
+import { internalErrorReply } from "./internal-error-reply.ts";
 
 export type CloudRouterContext = {
   adminKey: string;
@@ -21,6 +27,12 @@ export type CloudRouterContext = {
   hub: SyncHub;
   site: SiteHandler;
   version: string;
+  /** `_system/*` queries over `/api/query` and `/api/function` (the sync socket has its own). */
+  systemQueries?: SystemQueries;
+  /** `npx convex import` / `export` (`snapshot-routes.ts`). */
+  snapshots?: SnapshotService;
+  /** Put the stack of an internal error in its 500 response (`--dev-errors`); by default it only goes to stderr. */
+  devErrors?: boolean;
 };
 
 type Reply = { status: number; body: unknown };
@@ -50,10 +62,9 @@ export function createCloudRouter(context: CloudRouterContext): (req: IncomingMe
         res.destroy();
         return;
       }
-      const coded = isCodedError(error)
-        ? error
-        : new CodedError("InternalServerError", (error as Error)?.stack ?? String(error), 500);
-      writeJson(res, coded.status, { code: coded.code, message: coded.message }, req);
+      if (isCodedError(error)) return writeJson(res, error.status, { code: error.code, message: error.message }, req);
+      const reply = internalErrorReply(error, { devErrors: context.devErrors === true, label: `${req.method} ${req.url}` });
+      writeJson(res, reply.status, reply.body, req);
     });
   };
 }
@@ -63,7 +74,7 @@ async function route(context: CloudRouterContext, req: IncomingMessage, res: Ser
   const pathname = url.pathname;
   const method = req.method ?? "GET";
 
-  if (pathname.startsWith("/api/") && method === "OPTIONS") return writeCorsPreflight(req, res);
+  if (pathname.startsWith("/api/") && method === "OPTIONS") return writeApiPreflight(req, res);
   if (pathname === "/http" || pathname.startsWith("/http/")) {
     return writeWebResponse(res, await context.site(toWebRequest(req, "/http")), method);
   }
@@ -77,6 +88,12 @@ async function route(context: CloudRouterContext, req: IncomingMessage, res: Ser
     if (typeof jwks === "function") return writeJson(res, 200, jwks.call(context.engine), req);
   }
   if (!pathname.startsWith("/api/")) return writeText(res, 404, `Not found: ${pathname}`);
+  if (pathname.startsWith("/api/storage/") && context.engine.serveStorage !== undefined) {
+    // File uploads and downloads (engine `storage-http.ts`); the URLs carry their own authorization.
+    const response = await context.engine.serveStorage(toWebRequest(req));
+    for (const [name, value] of Object.entries(apiCorsHeaders(req))) response.headers.set(name, value);
+    return writeWebResponse(res, response, method);
+  }
 
   const reply = await apiRoute(context, req, res, pathname, method, url);
   if (reply) writeJson(res, reply.status, reply.body, req);
@@ -96,7 +113,12 @@ async function apiRoute(
   if (method === "POST" && pathname === "/api/query_batch") {
     // Several queries at one snapshot; same auth as /api/query. No client of convex 1.49 sends it.
     const auth = parseAuthorization(req.headers.authorization, context.adminKey);
-    return await runQueryBatchRequest({ engine: context.engine, logs: context.logs, auth, body: await readJsonBody(req) });
+    return await runQueryBatchRequest({
+      engine: context.engine,
+      logs: context.logs,
+      auth,
+      body: await readJsonBody(req, { maxBytes: MAX_FUNCTION_BODY_BYTES }),
+    });
   }
 
   const route = functionApiRoute(method, pathname);
@@ -106,7 +128,9 @@ async function apiRoute(
     const body =
       method === "GET"
         ? { path: url.searchParams.get("path") ?? undefined, args: parseQueryArgs(url.searchParams.get("args")), format: url.searchParams.get("format") ?? undefined }
-        : await readJsonBody(req);
+        : await readJsonBody(req, { maxBytes: MAX_FUNCTION_BODY_BYTES });
+    const system = context.systemQueries ? runSystemQueryRequest({ systemQueries: context.systemQueries, auth, route, body }) : null;
+    if (system !== null) return system;
     const reply = await runFunctionRequest({
       engine: context.engine,
       logs: context.logs,
@@ -120,6 +144,8 @@ async function apiRoute(
   }
 
   admin();
+  const snapshot = context.snapshots ? await snapshotRoute(context.snapshots, req, res, url) : undefined;
+  if (snapshot !== undefined) return snapshot;
   switch (`${method} ${pathname}`) {
     case "GET /api/check_admin_key":
     case "POST /api/check_admin_key":
@@ -190,24 +216,9 @@ function udfTypeOf(deploy: DeployService, componentPath: string, udfPath: string
   return state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find((f) => f.name === name)?.udfType;
 }
 
-function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  return origin ? { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "Origin" } : {};
-}
-
-function writeCorsPreflight(req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(204, {
-    ...corsHeaders(req),
-    "access-control-allow-methods": "GET, POST, OPTIONS, PATCH, DELETE, PUT",
-    "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? "*"),
-    "access-control-max-age": "86400",
-  });
-  res.end();
-}
-
 function writeJson(res: ServerResponse, status: number, body: unknown, req: IncomingMessage): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", ...corsHeaders(req) });
+  res.writeHead(status, { "content-type": "application/json", ...apiCorsHeaders(req) });
   res.end(text);
 }
 

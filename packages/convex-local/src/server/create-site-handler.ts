@@ -4,6 +4,9 @@ import type { FunctionLogStream } from "./function-log-stream.ts";
 import { authenticateToken } from "../auth/index.ts";
 import { parseAuthorization } from "./admin-auth.ts";
 
+/** Convex's limit on an HTTP action's request body (`HTTP_ACTION_BODY_LIMIT`, 20 MiB). */
+export const HTTP_ACTION_BODY_LIMIT = 20 * 1024 * 1024;
+
 /** Serves one request on the site origin (HTTP actions). */
 export type SiteHandler = (request: Request) => Promise<Response>;
 
@@ -27,6 +30,9 @@ export function createSiteHandler(deploy: DeployService, options: SiteHandlerOpt
   const { engine, adminKey, logs } = options;
   return async (request) => {
     if (engine?.runHttpAction === undefined) return await routesOnly(deploy, request);
+    const bounded = boundBody(request);
+    if (bounded instanceof Response) return bounded;
+    request = bounded;
     const { caller, authError } = await identify(request.headers.get("authorization"), engine, adminKey);
     const started = performance.now();
     const { pathname } = new URL(request.url);
@@ -63,6 +69,29 @@ async function identify(
   } catch (error) {
     return { caller: { kind: "anonymous" }, authError: error instanceof Error ? error : new Error(String(error)) };
   }
+}
+
+/**
+ * The request with its body limited to {@link HTTP_ACTION_BODY_LIMIT}: a
+ * larger `Content-Length` is a 413 before the action runs; a body that
+ * streams past the limit errors the action's read of it (`request.text()`
+ * rejects), so no handler buffers an unbounded upload.
+ */
+function boundBody(request: Request): Request | Response {
+  const tooLarge = `The request body exceeds the ${HTTP_ACTION_BODY_LIMIT} byte limit of HTTP actions.`;
+  if (Number(request.headers.get("content-length") ?? 0) > HTTP_ACTION_BODY_LIMIT) return text(413, tooLarge);
+  if (request.body === null) return request;
+  let seen = 0;
+  const limited = request.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > HTTP_ACTION_BODY_LIMIT) controller.error(new Error(tooLarge));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Request(request, { body: limited, duplex: "half" } as RequestInit);
 }
 
 /** Without an engine that runs HTTP actions: the backend's 404 texts, and 501 for a matched route. */

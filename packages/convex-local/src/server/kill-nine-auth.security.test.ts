@@ -192,7 +192,7 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     // Function-level errors keep Convex's protocol: HTTP 200 with status "error".
     const unknown = await post(`${cloudUrl}/api/query`, JSON.stringify({ path: "inspect:nope", args: {} }));
     expect(unknown.status).toBe(200);
-    expect(await unknown.json()).toMatchObject({ status: "error", errorMessage: expect.stringContaining("Could not find function") });
+    expect(await unknown.json()).toMatchObject({ status: "error", errorMessage: expect.stringContaining("Could not find public function for 'inspect:nope'.") });
     await record("cloud bad token", fetch(`${cloudUrl}/api/query`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer not.a.jwt" },

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import type { Engine, EngineOptions } from "../engine/types.ts";
-import { createEngine as createDefaultEngine } from "../engine/create-engine.ts";
+import { createEngine as createDefaultEngine, type PersistentEngine } from "../engine/create-engine.ts";
 import { DeployService } from "../deploy/deploy-service.ts";
 import { DeployStore } from "../deploy/deploy-store.ts";
 import { resolveAdminKey } from "./resolve-admin-key.ts";
@@ -10,9 +10,13 @@ import { createCloudRouter } from "./create-cloud-router.ts";
 import { FunctionLogStream } from "./function-log-stream.ts";
 import { closeServer, listen } from "./listen.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
+import { internalErrorReply } from "./internal-error-reply.ts";
+import { DEFAULT_MAX_CONCURRENCY, limitEngineConcurrency } from "./limit-engine-concurrency.ts";
+import { deployedFunctionType } from "./deployed-function-type.ts";
 import { createSiteHandler } from "./create-site-handler.ts";
 import { SyncHub } from "./sync-hub.ts";
 import { SystemQueries } from "./system-queries.ts";
+import { SnapshotService } from "./snapshot-service.ts";
 import { packageVersion } from "../package-version.ts";
 
 /** Reported by `GET /version`. */
@@ -27,6 +31,14 @@ export type ConvexLocalOptions = {
   dataDir?: string;
   /** Admin key; by default the persisted one, generated on first start. */
   adminKey?: string;
+  /**
+   * At most this many queries and mutations, and separately this many actions
+   * and HTTP actions, run at once; later calls from clients wait in line.
+   * Default 16, as on Convex's smallest deployment class.
+   */
+  maxConcurrency?: number;
+  /** Put stack traces of convex-local's own failures in its 500 responses (they always go to stderr). Default false. */
+  devErrors?: boolean;
   /** Engine factory; defaults to the convex-test based engine. For embedding and tests. */
   createEngine?: (options: EngineOptions) => Promise<Engine>;
 };
@@ -90,28 +102,37 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const siteUrl = `http://127.0.0.1:${sitePort}`;
 
     const createEngine = options.createEngine ?? createDefaultEngine;
-    const engine = await createEngine({ dataDir, cloudUrl, siteUrl });
-    resources.engine = engine;
+    const rawEngine = await createEngine({ dataDir, cloudUrl, siteUrl });
+    resources.engine = rawEngine;
     const deploy = new DeployService({
       dataDir,
       store,
-      engine,
+      engine: rawEngine,
       systemEnv: { CONVEX_CLOUD_URL: cloudUrl, CONVEX_SITE_URL: siteUrl },
     });
     resources.deploy = deploy;
     await deploy.restore();
+    const { engine } = limitEngineConcurrency(rawEngine, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, (request) =>
+      deployedFunctionType(deploy, request.componentPath, request.udfPath),
+    );
+    const devErrors = options.devErrors === true;
 
     const logs = new FunctionLogStream();
-    const hub = new SyncHub({ engine, systemQueries: new SystemQueries({ deploy, cloudUrl }), adminKey, logs });
+    // `npx convex data`, `export` and `import` read and write the engine's data directly, when it offers that.
+    const adminData = (rawEngine as Partial<PersistentEngine>).adminData ?? null;
+    const snapshots = new SnapshotService({ data: adminData, notify: () => hub.notifyCommit() });
+    const systemQueries = new SystemQueries({ deploy, cloudUrl, data: adminData, snapshots });
+    const hub = new SyncHub({ engine, systemQueries, adminKey, logs });
     hub.attach(cloudServer);
     resources.hub = hub;
     resources.logs = logs;
     const site = createSiteHandler(deploy, { engine, adminKey, logs });
-    cloudHandler = createCloudRouter({ adminKey, cloudUrl, siteUrl, deploy, engine, logs, hub, site, version: CONVEX_LOCAL_VERSION });
+    cloudHandler = createCloudRouter({ adminKey, cloudUrl, siteUrl, deploy, engine, logs, hub, site, systemQueries, snapshots, version: CONVEX_LOCAL_VERSION, devErrors });
     siteHandler = (req, res) => {
-      void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch(() => {
-        if (!res.headersSent) res.writeHead(500).end("Internal error");
-        else res.destroy();
+      void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch((error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        const reply = internalErrorReply(error, { devErrors, label: `${req.method} ${req.url} (site)` });
+        res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
       });
     };
 

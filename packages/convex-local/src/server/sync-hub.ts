@@ -5,7 +5,7 @@ import { convexToJson, type Value } from "convex/values";
 import { WebSocketServer } from "ws";
 import { runKeyedMutation, type MutationKey, type MutationRecords } from "../engine/mutation-dedup-store.ts";
 import type { CommitWrite, ReadSet } from "../engine/read-set.ts";
-import { emptyReadSet } from "../engine/read-set.ts";
+import { emptyReadSet, readSetKey } from "../engine/read-set.ts";
 import { trackReads } from "../engine/read-set-tracking.ts";
 import type { AuthProviderConfig, Caller, Engine } from "../engine/types.ts";
 import type { FunctionLogStream } from "./function-log-stream.ts";
@@ -163,11 +163,16 @@ export class SyncHub {
         });
       }
       const result = this.systemQueries.run(call.udfPath, call.args, call.componentPath);
-      return fixed(
+      const run = fixed(
         result.ok
           ? { status: "success", value: convexToJson(result.value as Value), logLines: [] }
           : { status: "error", errorMessage: result.errorMessage, logLines: [] },
       );
+      // Table reads (`data`, `dev`'s retry watch) re-run when their table changes.
+      for (const { componentPath, tableName } of (result.ok && result.readTables) || []) {
+        run.readSet!.tables.add(readSetKey(componentPath, tableName));
+      }
+      return run;
     }
     if (call.componentPath !== "" && call.caller.kind !== "admin") {
       return fixed({ status: "error", errorMessage: "Only admin or system users can call functions on non-root components directly", logLines: [] });

@@ -2,9 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { PACKAGE_DIR, REPO_DIR } from "./cli-harness.ts";
+import { readPersistedAdminKey } from "../server/resolve-admin-key.ts";
 
 const BIN = path.join(PACKAGE_DIR, "bin/convex-local.js");
-const READY = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(\S+)$/m;
+// Without --admin-key the ready line masks the key: `adminKey=convex-local|a1b2… (hidden; …)`.
+const READY = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(\S+)( \(hidden;.*\))?$/m;
 
 /** A `convex-local start` child process and what its ready line said. */
 export type ConvexLocalProcess = { child: ChildProcess; cloudUrl: string; siteUrl: string; adminKey: string };
@@ -46,14 +48,18 @@ export async function startConvexLocalProcess(
   });
   children.push(child);
   let output = "";
+  let ready = false;
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`convex-local did not get ready:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
-      const match = READY.exec(output);
+      const match = ready ? null : READY.exec(output);
       if (match) {
+        ready = true;
         clearTimeout(timer);
-        resolve({ child, cloudUrl: match[1]!, siteUrl: match[2]!, adminKey: match[3]! });
+        const adminKey = match[4] === undefined ? match[3]! : readPersistedAdminKey(dataDir);
+        if (adminKey === null) return reject(new Error(`convex-local persisted no admin key in ${dataDir}:\n${output}`));
+        resolve({ child, cloudUrl: match[1]!, siteUrl: match[2]!, adminKey });
       }
     };
     child.stdout!.on("data", onData);

@@ -61,4 +61,24 @@ describe("convex-test internals convex-local relies on", () => {
       contentType: "text/plain",
     });
   });
+
+  test("a listener that throws refuses the commit: documents, table ids and files are as before it", async () => {
+    const instance = newInstance();
+    const keep = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "keep" })) as string;
+    const fileId = (await instance.t.action(functionHandle("", "fns:storeFile"), {})) as string;
+    const db = root(instance);
+    const before = { documents: { ...db._documents }, notes: [...db._tableIds.get("notes")!], storage: { ...db._storage } };
+    hookCommits(instance.global.transactionManager, () => {
+      throw new Error("disk full");
+    });
+    await (instance.t as unknown as { run(f: (ctx: Ctx) => Promise<void>): Promise<void> }).run(async (ctx) => {
+      await ctx.db.insert("notes", { text: "lost" });
+      await ctx.db.patch(keep as never, { text: "changed" });
+      await ctx.storage.delete(fileId as never);
+    });
+    expect(db._documents).toEqual(before.documents);
+    expect([...db._tableIds.get("notes")!]).toEqual(before.notes);
+    expect(db._storage).toEqual(before.storage);
+    expect(await db._storage[fileId]!.text()).toBe("file bytes");
+  });
 });

@@ -1,0 +1,7 @@
+import { defineApp } from "convex/server";
+import thrower from "../thrower/convex.config";
+
+const app = defineApp();
+app.use(thrower);
+
+export default app;

@@ -1,0 +1,3 @@
+import { getAuthConfigProvider } from "convex-better-auth/auth-config";
+
+export default { providers: [getAuthConfigProvider()] };
