@@ -42,7 +42,6 @@ function setup() {
 
 type T = ReturnType<typeof setup>;
 
-
 const adapter = (componentsGeneric() as any).betterAuth.adapter;
 
 /** The signed-in user's stored user row and its sessions, as JSON. */
@@ -50,7 +49,13 @@ async function snapshot(t: T, email: string): Promise<string> {
   return await t.run(async (ctx) => {
     const user = await ctx.runQuery(adapter.findOne, { model: "user", where: [{ field: "email", value: email }] });
     const sessions = user
-      ? (await ctx.runQuery(adapter.findMany, { model: "session", where: [{ field: "userId", value: user.id }], limit: 100 })).page
+      ? (
+          await ctx.runQuery(adapter.findMany, {
+            model: "session",
+            where: [{ field: "userId", value: user.id }],
+            limit: 100,
+          })
+        ).page
       : [];
     return JSON.stringify({ user, sessions });
   });
@@ -93,7 +98,11 @@ describe("malformed input never gets a 5xx", () => {
       const what = `${request.method} ${BASE}${request.path.slice(0, 120)} [${request.label}${request.signedIn ? ", signed in" : ""}]`;
       let response: Response;
       try {
-        response = await t.fetch(`${BASE}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+        response = await t.fetch(`${BASE}${request.path}`, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+        });
       } catch (error) {
         failures.push(`${what}: threw ${(error as Error).message.slice(0, 300)}`);
         return;
@@ -119,7 +128,10 @@ describe("malformed input never gets a 5xx", () => {
     const pairs = routeMethodPairs(routes);
     for (const [i, pair] of pairs.entries()) {
       for (const signedIn of [false, true]) {
-        const [spec] = fc.sample(fuzzRequests([pair], { wrongMethods: false }), { numRuns: 1, seed: (SEED ?? 1) + i * 2 + Number(signedIn) });
+        const [spec] = fc.sample(fuzzRequests([pair], { wrongMethods: false }), {
+          numRuns: 1,
+          seed: (SEED ?? 1) + i * 2 + Number(signedIn),
+        });
         await send({ ...spec!, signedIn });
       }
     }
@@ -127,12 +139,18 @@ describe("malformed input never gets a 5xx", () => {
     await fc.assert(fc.asyncProperty(fuzzRequests(routes), send), { numRuns: RUNS, seed: SEED, endOnFailure: true });
     expect(failures, failures.slice(0, 10).join("\n")).toEqual([]);
     expect(sent).toBe(RUNS + pairs.length * 2);
-    for (const pair of pairs) expect(seen.has(`${pair.methods[0]} ${pair.path}`), `${pair.methods[0]} ${pair.path}`).toBe(true);
+    for (const pair of pairs)
+      expect(seen.has(`${pair.methods[0]} ${pair.path}`), `${pair.methods[0]} ${pair.path}`).toBe(true);
     // A normal sign-in still works afterwards.
     await signIn(t, email);
     if (process.env.FUZZ_REPORT) {
-      const counts = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(" ");
-      console.log(`fuzz: ${sent} requests, ${seen.size} route/method pairs reached (${routes.length} routes, ${pairs.length} pairs); ${counts}`);
+      const counts = [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(" ");
+      console.log(
+        `fuzz: ${sent} requests, ${seen.size} route/method pairs reached (${routes.length} routes, ${pairs.length} pairs); ${counts}`,
+      );
     }
   }, 300_000);
 

@@ -38,16 +38,13 @@ function recordBuiltins(root: string, found: BuiltinImport[]): Plugin {
     name: "record-node-builtins",
     setup(pluginBuild) {
       // The filter is only a pre-check; builtinName decides.
-      pluginBuild.onResolve(
-        { filter: /^node:|^[a-z_]+(\/[a-z_/]+)?$/ },
-        (args) => {
-          const name = builtinName(args.path);
-          if (!name) return undefined;
-          found.push({ specifier: name, importer: path.relative(root, args.importer) });
-          // External, so one build reports every built-in instead of stopping at the first.
-          return { path: name, external: true };
-        },
-      );
+      pluginBuild.onResolve({ filter: /^node:|^[a-z_]+(\/[a-z_/]+)?$/ }, (args) => {
+        const name = builtinName(args.path);
+        if (!name) return undefined;
+        found.push({ specifier: name, importer: path.relative(root, args.importer) });
+        // External, so one build reports every built-in instead of stopping at the first.
+        return { path: name, external: true };
+      });
     },
   };
 }

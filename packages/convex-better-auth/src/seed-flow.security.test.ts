@@ -75,7 +75,11 @@ describe("session binding on the Convex side", () => {
   });
 
   test("a revoked session's still-valid JWT gets no user; the user's other session still does", async () => {
-    const signUp = await post(t, "/api/auth/sign-up/email", { name: "Ada", email: "ada@example.com", password: "correct horse 1" });
+    const signUp = await post(t, "/api/auth/sign-up/email", {
+      name: "Ada",
+      email: "ada@example.com",
+      password: "correct horse 1",
+    });
     expect(signUp.status).toBe(200);
     const first = cookieOf(signUp);
     const signIn = await post(t, "/api/auth/sign-in/email", { email: "ada@example.com", password: "correct horse 1" });
@@ -98,7 +102,11 @@ describe("session binding on the Convex side", () => {
   });
 
   test("an identity whose sessionId names no session, or whose subject differs from the session's user, gets no user", async () => {
-    const signUp = await post(t, "/api/auth/sign-up/email", { name: "Bo", email: "bo@example.com", password: "correct horse 1" });
+    const signUp = await post(t, "/api/auth/sign-up/email", {
+      name: "Bo",
+      email: "bo@example.com",
+      password: "correct horse 1",
+    });
     const { payload } = await identityFor(t, cookieOf(signUp));
     const forged = (sessionId: string, subject: string) =>
       t.withIdentity({ subject, issuer: SITE, tokenIdentifier: `${SITE}|${subject}`, sessionId } as never);
@@ -117,15 +125,30 @@ describe("transactions over HTTP", () => {
     try {
       const t = setup();
       // The first sign-up also creates the signing key, a later write its commit could ride on.
-      expect((await post(t, "/api/auth/sign-up/email", { name: "Eli", email: "eli@example.com", password: "correct horse 1" })).status).toBe(200);
-      const response = await post(t, "/api/auth/sign-up/email", { name: "Fay", email: "fay@example.com", password: "correct horse 1" });
+      expect(
+        (
+          await post(t, "/api/auth/sign-up/email", {
+            name: "Eli",
+            email: "eli@example.com",
+            password: "correct horse 1",
+          })
+        ).status,
+      ).toBe(200);
+      const response = await post(t, "/api/auth/sign-up/email", {
+        name: "Fay",
+        email: "fay@example.com",
+        password: "correct horse 1",
+      });
       expect(response.status).toBe(200);
       const cookie = cookieOf(response);
       vi.advanceTimersByTime(DEFAULT_TRANSACTION_TIMEOUT_MS + 1_000);
       await t.finishAllScheduledFunctions(vi.runAllTimers);
       const session = await t.fetch("/api/auth/get-session", { headers: { cookie } });
       expect(((await session.json()) as { user?: { email: string } } | null)?.user?.email).toBe("fay@example.com");
-      const signIn = await post(t, "/api/auth/sign-in/email", { email: "fay@example.com", password: "correct horse 1" });
+      const signIn = await post(t, "/api/auth/sign-in/email", {
+        email: "fay@example.com",
+        password: "correct horse 1",
+      });
       expect(signIn.status).toBe(200);
     } finally {
       vi.useRealTimers();
@@ -140,7 +163,9 @@ describe("bad input over HTTP", () => {
     statuses.malformed = (await post(t, "/api/auth/sign-up/email", '{"email": "x@example.com", "password": ')).status;
     statuses.notObject = (await post(t, "/api/auth/sign-in/email", "[1,2,3]")).status;
     statuses.wrongTypes = (await post(t, "/api/auth/sign-up/email", { name: 7, email: 42, password: ["x"] })).status;
-    statuses.badEmail = (await post(t, "/api/auth/sign-in/email", { email: "not-an-email", password: "correct horse 1" })).status;
+    statuses.badEmail = (
+      await post(t, "/api/auth/sign-in/email", { email: "not-an-email", password: "correct horse 1" })
+    ).status;
     statuses.unknownRoute = (await post(t, "/api/auth/definitely-not-a-route", {})).status;
     statuses.tokenNoSession = (await t.fetch("/api/auth/convex/token")).status;
     statuses.tokenGarbageCookie = (
@@ -151,7 +176,11 @@ describe("bad input over HTTP", () => {
       expect(status, name).toBeLessThan(500);
     }
 
-    const ok = await post(t, "/api/auth/sign-up/email", { name: "Cy", email: "cy@example.com", password: "correct horse 1" });
+    const ok = await post(t, "/api/auth/sign-up/email", {
+      name: "Cy",
+      email: "cy@example.com",
+      password: "correct horse 1",
+    });
     expect(ok.status).toBe(200);
     expect((await t.fetch("/api/auth/get-session", { headers: { cookie: cookieOf(ok) } })).status).toBe(200);
   });
@@ -161,7 +190,11 @@ describe("bad input over HTTP", () => {
   // 500; a name nested 15,000 arrays deep overflowed the stack converting it.
   test("update-user with a non-string or deeply nested name gets a 400 naming the field; the user is unchanged", async () => {
     const t = setup();
-    const ok = await post(t, "/api/auth/sign-up/email", { name: "Eve", email: "eve@example.com", password: "correct horse 1" });
+    const ok = await post(t, "/api/auth/sign-up/email", {
+      name: "Eve",
+      email: "eve@example.com",
+      password: "correct horse 1",
+    });
     expect(ok.status).toBe(200);
     const cookie = cookieOf(ok);
     const deep = `${"[".repeat(15_000)}"x"${"]".repeat(15_000)}`;
@@ -180,7 +213,9 @@ describe("bad input over HTTP", () => {
       expect(response.status, `${label}: ${text}`).toBeLessThan(500);
       if (response.status === 400 && label !== "deep") expect(text, label).toMatch(/name|image|VALIDATION|INVALID/);
     }
-    const session = (await (await t.fetch("/api/auth/get-session", { headers: { cookie } })).json()) as { user: { name: string; image: unknown } };
+    const session = (await (await t.fetch("/api/auth/get-session", { headers: { cookie } })).json()) as {
+      user: { name: string; image: unknown };
+    };
     expect(session.user.name).toBe("Eve");
     expect(session.user.image ?? null).toBeNull();
     // A valid update still works.
@@ -194,10 +229,18 @@ describe("bad input over HTTP", () => {
   test("a 2 MB body gets a 4xx, not a 500, and the deployment keeps serving", async () => {
     const t = setup();
     const big = "x".repeat(2 * 1024 * 1024);
-    const response = await post(t, "/api/auth/sign-up/email", { name: big, email: "big@example.com", password: "correct horse 1" });
+    const response = await post(t, "/api/auth/sign-up/email", {
+      name: big,
+      email: "big@example.com",
+      password: "correct horse 1",
+    });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
-    const ok = await post(t, "/api/auth/sign-up/email", { name: "Di", email: "di@example.com", password: "correct horse 1" });
+    const ok = await post(t, "/api/auth/sign-up/email", {
+      name: "Di",
+      email: "di@example.com",
+      password: "correct horse 1",
+    });
     expect(ok.status).toBe(200);
   });
 });

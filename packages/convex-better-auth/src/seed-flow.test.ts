@@ -42,7 +42,11 @@ const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k
 async function post(t: T, path: string, body: unknown, jar?: Map<string, string>) {
   return await t.fetch(path, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: "http://localhost:3000", ...(jar ? { cookie: cookieHeader(jar) } : {}) },
+    headers: {
+      "content-type": "application/json",
+      origin: "http://localhost:3000",
+      ...(jar ? { cookie: cookieHeader(jar) } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
@@ -52,7 +56,10 @@ async function identityFor(t: T, jar: Map<string, string>) {
   expect(response.status).toBe(200);
   const { token } = (await response.json()) as { token: string };
   const jwks = await (await t.fetch("/api/auth/convex/jwks")).json();
-  const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: SITE, audience: "convex" });
+  const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
+    issuer: SITE,
+    audience: "convex",
+  });
   expect(protectedHeader.alg).toBe("RS256");
   // What Convex derives from a verified customJwt token.
   return t.withIdentity({
@@ -70,7 +77,11 @@ describe("the seed's Convex code", () => {
   });
 
   test("sign up, token, getAuthUser, sign out", async () => {
-    const signUp = await post(t, "/api/auth/sign-up/email", { name: "Ada", email: "ada@example.com", password: "correct horse 1" });
+    const signUp = await post(t, "/api/auth/sign-up/email", {
+      name: "Ada",
+      email: "ada@example.com",
+      password: "correct horse 1",
+    });
     expect(signUp.status).toBe(200);
     const jar = cookiesOf(signUp);
     const asAda = await identityFor(t, jar);
@@ -88,7 +99,10 @@ describe("the seed's Convex code", () => {
     const signIn = await post(t, "/api/auth/sign-in/email", { email: "bo@example.com", password: "correct horse 1" });
     expect(signIn.status).toBe(200);
     const asBo = await identityFor(t, cookiesOf(signIn));
-    await asBo.mutation(api.users.updateUserPassword, { currentPassword: "correct horse 1", newPassword: "correct horse 2" });
+    await asBo.mutation(api.users.updateUserPassword, {
+      currentPassword: "correct horse 1",
+      newPassword: "correct horse 2",
+    });
 
     const old = await post(t, "/api/auth/sign-in/email", { email: "bo@example.com", password: "correct horse 1" });
     expect(old.status).toBe(401);
@@ -97,13 +111,21 @@ describe("the seed's Convex code", () => {
   });
 
   test("getAuthUser is one component query reading two documents", async () => {
-    const signUp = await post(t, "/api/auth/sign-up/email", { name: "Cy", email: "cy@example.com", password: "correct horse 1" });
+    const signUp = await post(t, "/api/auth/sign-up/email", {
+      name: "Cy",
+      email: "cy@example.com",
+      password: "correct horse 1",
+    });
     const asCy = await identityFor(t, cookiesOf(signUp));
     const { authComponent } = await import("./test-utils/seed-app/auth.js");
     const metrics = await asCy.query(async (ctx) => {
       const user = await authComponent.getAuthUser(ctx as never);
       const m = await ctx.meta.getTransactionMetrics();
-      return { name: (user as { name: string }).name, documentsRead: m.documentsRead.used, queries: m.databaseQueries.used };
+      return {
+        name: (user as { name: string }).name,
+        documentsRead: m.documentsRead.used,
+        queries: m.databaseQueries.used,
+      };
     });
     expect(metrics.name).toBe("Cy");
     expect(metrics.documentsRead).toBe(2);

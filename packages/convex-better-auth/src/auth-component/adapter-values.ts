@@ -41,7 +41,11 @@ type WhereInput = { field: string; value?: unknown; operator?: string; connector
  * Better Auth where clauses with every default spelled out, dates as epoch
  * ms, and a single value of `in` / `not_in` as a one-element list.
  */
-export function cleanWhere(where: readonly WhereInput[] | undefined, isDate: IsDateField = noDates, model = "?"): Where[] {
+export function cleanWhere(
+  where: readonly WhereInput[] | undefined,
+  isDate: IsDateField = noDates,
+  model = "?",
+): Where[] {
   return (where ?? []).map((clause) => {
     const operator = clause.operator ?? "eq";
     if (!isStorable(clause.value)) throw invalidValue(model, String(clause.field));

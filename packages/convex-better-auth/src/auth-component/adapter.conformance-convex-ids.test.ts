@@ -53,7 +53,13 @@ const { execute } = await testAdapter({
   runMigrations: (options) => harness.migrate(options),
   customIdGenerator: () => undefined as unknown as string,
   transformIdOutput: assignedId,
-  tests: [normalTestSuite(), joinsTestSuite(), authFlowTestSuite(), caseInsensitiveTestSuite(), transactionsTestSuite()],
+  tests: [
+    normalTestSuite(),
+    joinsTestSuite(),
+    authFlowTestSuite(),
+    caseInsensitiveTestSuite(),
+    transactionsTestSuite(),
+  ],
 });
 
 execute();

@@ -67,16 +67,25 @@ describe("Better Auth core queries use an index", () => {
   test(`no core call reads more than a handful of documents with ${USERS} users`, async () => {
     const a = auth(metered.ctx);
     const email = "new.person@example.com";
-    const signUp = await a.api.signUpEmail({ body: { name: "New Person", email, password: "correct horse 1" }, asResponse: true });
+    const signUp = await a.api.signUpEmail({
+      body: { name: "New Person", email, password: "correct horse 1" },
+      asResponse: true,
+    });
     expect(signUp.status).toBe(200);
     const signIn = await a.api.signInEmail({ body: { email, password: "correct horse 1" }, asResponse: true });
     expect(signIn.status).toBe(200);
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const headers = new Headers({ cookie });
     expect((await a.api.getSession({ headers }))?.user.email).toBe(email);
     expect(await a.api.listSessions({ headers })).toHaveLength(2);
     await a.api.updateUser({ headers, body: { name: "Renamed" } });
-    await a.api.changePassword({ headers, body: { currentPassword: "correct horse 1", newPassword: "correct horse 2" } });
+    await a.api.changePassword({
+      headers,
+      body: { currentPassword: "correct horse 1", newPassword: "correct horse 2" },
+    });
     await a.api.requestPasswordReset({ body: { email, redirectTo: "http://localhost:3000/reset" } });
     await a.api.revokeOtherSessions({ headers });
     await a.api.signOut({ headers });
@@ -87,7 +96,10 @@ describe("Better Auth core queries use an index", () => {
     expect(metered.calls.length).toBeGreaterThan(10);
     // The meter is live: a filter on a field no index covers reads every row.
     const before = metered.calls.length;
-    await convexAdapter(metered.ctx, component)({}).findMany({
+    await convexAdapter(
+      metered.ctx,
+      component,
+    )({}).findMany({
       model: "user",
       where: [{ field: "image", operator: "contains", value: "x" }],
     });
@@ -133,7 +145,10 @@ describe("paging and counting", () => {
     expect(await adapter.count({ model: "user" })).toBe(1050);
     expect(await adapter.count({ model: "session", where: [{ field: "userId", value: "user-00007" }] })).toBe(1);
     expect(
-      await adapter.count({ model: "user", where: [{ field: "createdAt", operator: "gte", value: new Date(Date.UTC(2026, 0, 1) + 1000 * 1000) }] }),
+      await adapter.count({
+        model: "user",
+        where: [{ field: "createdAt", operator: "gte", value: new Date(Date.UTC(2026, 0, 1) + 1000 * 1000) }],
+      }),
     ).toBe(50);
   });
 
@@ -142,7 +157,12 @@ describe("paging and counting", () => {
     const where = [{ field: "name", operator: "starts_with" as const, value: "User 10" }];
     // "User 10", "User 100".."User 109", "User 1000".."User 1049" = 1 + 10 + 50
     expect(await adapter.updateMany({ model: "user", where, update: { emailVerified: true } })).toBe(61);
-    expect(await adapter.deleteMany({ model: "session", where: [{ field: "token", operator: "in", value: ["token-1", "token-2", "nope"] }] })).toBe(2);
+    expect(
+      await adapter.deleteMany({
+        model: "session",
+        where: [{ field: "token", operator: "in", value: ["token-1", "token-2", "nope"] }],
+      }),
+    ).toBe(2);
   });
 });
 
@@ -153,10 +173,18 @@ describe("atomic single-use operations", () => {
     const adapter = convexAdapter(ctx, component)({});
     await adapter.create({
       model: "verification",
-      data: { identifier: "reset:abc", value: "u1", expiresAt: new Date(Date.now() + 60_000), createdAt: new Date(), updatedAt: new Date() },
+      data: {
+        identifier: "reset:abc",
+        value: "u1",
+        expiresAt: new Date(Date.now() + 60_000),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
     });
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => adapter.consumeOne({ model: "verification", where: [{ field: "identifier", value: "reset:abc" }] })),
+      Array.from({ length: 20 }, () =>
+        adapter.consumeOne({ model: "verification", where: [{ field: "identifier", value: "reset:abc" }] }),
+      ),
     );
     expect(results.filter((row) => row !== null)).toHaveLength(1);
     expect(await adapter.count({ model: "verification" })).toBe(0);
@@ -169,10 +197,17 @@ describe("atomic single-use operations", () => {
     await adapter.create({ model: "rateLimit", data: { key: "ip|/sign-in", count: 0, lastRequest: Date.now() } });
     await Promise.all(
       Array.from({ length: 50 }, () =>
-        adapter.incrementOne({ model: "rateLimit", where: [{ field: "key", value: "ip|/sign-in" }], increment: { count: 1 } }),
+        adapter.incrementOne({
+          model: "rateLimit",
+          where: [{ field: "key", value: "ip|/sign-in" }],
+          increment: { count: 1 },
+        }),
       ),
     );
-    const row = await adapter.findOne<{ count: number }>({ model: "rateLimit", where: [{ field: "key", value: "ip|/sign-in" }] });
+    const row = await adapter.findOne<{ count: number }>({
+      model: "rateLimit",
+      where: [{ field: "key", value: "ip|/sign-in" }],
+    });
     expect(row?.count).toBe(50);
   });
 });
@@ -214,10 +249,19 @@ describe("coded errors", () => {
 
   test("a duplicate unique value is refused: DUPLICATE_VALUE from the component, a 422 APIError from the adapter", async () => {
     const adapter = convexAdapter(ctx, component)({});
-    const user = { name: "A", email: "dup@example.com", emailVerified: false, createdAt: new Date(), updatedAt: new Date() };
+    const user = {
+      name: "A",
+      email: "dup@example.com",
+      emailVerified: false,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
     await adapter.create({ model: "user", data: user });
     await expect(adapter.create({ model: "user", data: user })).rejects.toSatisfy(
-      (error) => error instanceof APIError && error.statusCode === 422 && (error.body as { code?: string }).code === "DUPLICATE_VALUE",
+      (error) =>
+        error instanceof APIError &&
+        error.statusCode === 422 &&
+        (error.body as { code?: string }).code === "DUPLICATE_VALUE",
     );
     await expect(
       ctx.runMutation!(component.adapter.create, {
@@ -233,7 +277,9 @@ describe("query ctx", () => {
     await seedUsers(t, 3);
     const queryCtx = { runQuery: (ref: any, args: any) => t.query(ref, args) };
     const adapter = convexAdapter(queryCtx, component)({});
-    expect(await adapter.findOne({ model: "user", where: [{ field: "email", value: "user1@example.com" }] })).not.toBeNull();
+    expect(
+      await adapter.findOne({ model: "user", where: [{ field: "email", value: "user1@example.com" }] }),
+    ).not.toBeNull();
     // Session refresh while reading: skipped, the stored row comes back.
     const refreshed = await adapter.update<{ token: string }>({
       model: "session",
@@ -241,12 +287,17 @@ describe("query ctx", () => {
       update: { expiresAt: new Date(Date.now() + 1e9), updatedAt: new Date() },
     });
     expect(refreshed?.token).toBe("token-1");
-    expect(await adapter.deleteMany({ model: "verification", where: [{ field: "expiresAt", operator: "lt", value: new Date() }] })).toBe(0);
-    await expect(adapter.update({ model: "user", where: [{ field: "id", value: "user-00001" }], update: { name: "x" } })).rejects.toSatisfy(
+    expect(
+      await adapter.deleteMany({
+        model: "verification",
+        where: [{ field: "expiresAt", operator: "lt", value: new Date() }],
+      }),
+    ).toBe(0);
+    await expect(
+      adapter.update({ model: "user", where: [{ field: "id", value: "user-00001" }], update: { name: "x" } }),
+    ).rejects.toSatisfy((error) => isConvexBetterAuthError(error, "WRITE_IN_QUERY_CTX"));
+    await expect(adapter.delete({ model: "session", where: [{ field: "token", value: "token-1" }] })).rejects.toSatisfy(
       (error) => isConvexBetterAuthError(error, "WRITE_IN_QUERY_CTX"),
-    );
-    await expect(adapter.delete({ model: "session", where: [{ field: "token", value: "token-1" }] })).rejects.toSatisfy((error) =>
-      isConvexBetterAuthError(error, "WRITE_IN_QUERY_CTX"),
     );
   });
 });

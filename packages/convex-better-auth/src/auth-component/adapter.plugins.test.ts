@@ -57,7 +57,15 @@ describe("bundled plugins on the built-in component", () => {
       magicLink({ sendMagicLink: async ({ url }) => void (outbox.magicUrl = url) }),
       emailOTP({ sendVerificationOTP: async ({ otp }) => void (outbox.otp = otp) }),
       genericOAuth({
-        config: [{ providerId: "example", clientId: "id", clientSecret: "secret", authorizationUrl: "https://example.com/a", tokenUrl: "https://example.com/t" }],
+        config: [
+          {
+            providerId: "example",
+            clientId: "id",
+            clientSecret: "secret",
+            authorizationUrl: "https://example.com/a",
+            tokenUrl: "https://example.com/t",
+          },
+        ],
       }),
       oneTimeToken(),
       jwt(),
@@ -90,13 +98,18 @@ describe("bundled plugins on the built-in component", () => {
       asResponse: true,
     });
     expect(response.status).toBe(200);
-    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     return new Headers({ cookie });
   }
 
   test("username, organization with teams, api keys, two-factor, admin", async () => {
     const headers = await signUp("pat@example.com", { username: "pat_the_user" });
-    const byUsername = await auth.api.signInUsername({ body: { username: "pat_the_user", password: "correct horse 1" } });
+    const byUsername = await auth.api.signInUsername({
+      body: { username: "pat_the_user", password: "correct horse 1" },
+    });
     expect(byUsername?.user.email).toBe("pat@example.com");
 
     const org = await auth.api.createOrganization({ body: { name: "Acme", slug: "acme" }, headers });
@@ -106,7 +119,10 @@ describe("bundled plugins on the built-in component", () => {
     expect(await auth.api.listOrganizations({ headers })).toHaveLength(1);
     const full = await auth.api.getFullOrganization({ query: { organizationId: org!.id }, headers });
     expect(full?.members).toHaveLength(1);
-    await auth.api.createInvitation({ body: { email: "friend@example.com", role: "member", organizationId: org!.id }, headers });
+    await auth.api.createInvitation({
+      body: { email: "friend@example.com", role: "member", organizationId: org!.id },
+      headers,
+    });
 
     const key = await auth.api.createApiKey({ body: { name: "ci" }, headers });
     expect((await auth.api.verifyApiKey({ body: { key: key.key } })).valid).toBe(true);
@@ -119,7 +135,10 @@ describe("bundled plugins on the built-in component", () => {
       // The Better Auth id is the Convex `_id`.
       await ctx.db.patch(session!.user.id as Id<"user">, { role: "admin" });
     });
-    const listed = await auth.api.listUsers({ query: { limit: 5, sortBy: "createdAt", sortDirection: "desc" }, headers });
+    const listed = await auth.api.listUsers({
+      query: { limit: 5, sortBy: "createdAt", sortDirection: "desc" },
+      headers,
+    });
     expect(listed.users).toHaveLength(5);
   });
 
@@ -141,7 +160,10 @@ describe("bundled plugins on the built-in component", () => {
 
     const headers = await signUp("phone@example.com");
     await auth.api.sendPhoneNumberOTP({ body: { phoneNumber: "+15550001111" } });
-    const phone = await auth.api.verifyPhoneNumber({ body: { phoneNumber: "+15550001111", code: outbox.phoneOtp!, updatePhoneNumber: true }, headers });
+    const phone = await auth.api.verifyPhoneNumber({
+      body: { phoneNumber: "+15550001111", code: outbox.phoneOtp!, updatePhoneNumber: true },
+      headers,
+    });
     expect(phone?.status).toBe(true);
 
     const ott = await auth.api.generateOneTimeToken({ headers });

@@ -43,7 +43,10 @@ function auth(ctx: ReturnType<typeof deployment>["ctx"], mail: Mail = { otp: [],
     database: convexAdapter(ctx, component),
     // A fast hash: these tests measure the database, not scrypt, whose cost
     // on a 2-core machine would dominate 250 sign-ups and sign-ins.
-    emailAndPassword: { enabled: true, password: { hash: fastHash, verify: async ({ hash, password }) => hash === (await fastHash(password)) } },
+    emailAndPassword: {
+      enabled: true,
+      password: { hash: fastHash, verify: async ({ hash, password }) => hash === (await fastHash(password)) },
+    },
     logger: { disabled: true },
     rateLimit:
       rateLimitMax === undefined
@@ -73,7 +76,9 @@ describe("concurrency through the component", () => {
     const { t, ctx } = deployment();
     const a = auth(ctx);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => a.handler(request("/sign-up/email", { name: `N${i}`, email: "dup@example.com", password: PASSWORD }))),
+      Array.from({ length: 50 }, (_, i) =>
+        a.handler(request("/sign-up/email", { name: `N${i}`, email: "dup@example.com", password: PASSWORD })),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -84,15 +89,22 @@ describe("concurrency through the component", () => {
     expect(accounts).toHaveLength(1);
     expect(accounts[0]!.userId).toBe(users[0]!._id);
     // The one user can sign in.
-    expect((await a.handler(request("/sign-in/email", { email: "dup@example.com", password: PASSWORD }))).status).toBe(200);
+    expect((await a.handler(request("/sign-in/email", { email: "dup@example.com", password: PASSWORD }))).status).toBe(
+      200,
+    );
   });
 
   test("200 concurrent sign-ins of one user: 200 distinct sessions", async () => {
     const { t, ctx } = deployment();
     const a = auth(ctx);
-    expect((await a.handler(request("/sign-up/email", { name: "Ada", email: "ada@example.com", password: PASSWORD }))).status).toBe(200);
+    expect(
+      (await a.handler(request("/sign-up/email", { name: "Ada", email: "ada@example.com", password: PASSWORD })))
+        .status,
+    ).toBe(200);
     const responses = await Promise.all(
-      Array.from({ length: 200 }, () => a.handler(request("/sign-in/email", { email: "ada@example.com", password: PASSWORD }))),
+      Array.from({ length: 200 }, () =>
+        a.handler(request("/sign-in/email", { email: "ada@example.com", password: PASSWORD })),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
     const tokens = await Promise.all(responses.map(async (r) => ((await r.json()) as { token: string }).token));
@@ -108,7 +120,9 @@ describe("concurrency through the component", () => {
     const mail: Mail = { otp: [], magic: [] };
     const a = auth(ctx, mail);
     await a.handler(request("/sign-up/email", { name: "Bo", email: "bo@example.com", password: PASSWORD }));
-    const sent = await a.handler(request("/email-otp/send-verification-otp", { email: "bo@example.com", type: "sign-in" }));
+    const sent = await a.handler(
+      request("/email-otp/send-verification-otp", { email: "bo@example.com", type: "sign-in" }),
+    );
     expect(sent.status).toBe(200);
     const otp = mail.otp.at(-1)!;
     const before = new Set((await tableRows(t, "session")).map((s) => s.token));
@@ -132,10 +146,16 @@ describe("concurrency through the component", () => {
     expect((await a.handler(request("/sign-in/magic-link", { email: "cy@example.com" }))).status).toBe(200);
     const token = mail.magic.at(-1)!;
     const verify = () =>
-      a.handler(new Request(`${BASE}/api/auth/magic-link/verify?token=${encodeURIComponent(token)}`, { headers: { origin: BASE } }));
+      a.handler(
+        new Request(`${BASE}/api/auth/magic-link/verify?token=${encodeURIComponent(token)}`, {
+          headers: { origin: BASE },
+        }),
+      );
     const results = await Promise.all([verify(), verify()]);
     // Success sets a session cookie; failure redirects with ?error= and no session.
-    const signedIn = results.filter((r) => r.headers.getSetCookie().some((c) => c.includes("session_token=") && !/max-age=0/i.test(c)));
+    const signedIn = results.filter((r) =>
+      r.headers.getSetCookie().some((c) => c.includes("session_token=") && !/max-age=0/i.test(c)),
+    );
     expect(signedIn).toHaveLength(1);
     expect(results.every((r) => r.status < 500)).toBe(true);
     expect(await tableRows(t, "session")).toHaveLength(1);
@@ -147,7 +167,13 @@ describe("concurrency through the component", () => {
     const a = auth(ctx, undefined, max);
     const responses = await Promise.all(
       Array.from({ length: 100 }, () =>
-        a.handler(request("/sign-in/email", { email: "nobody@example.com", password: PASSWORD }, { "x-forwarded-for": "203.0.113.7" })),
+        a.handler(
+          request(
+            "/sign-in/email",
+            { email: "nobody@example.com", password: PASSWORD },
+            { "x-forwarded-for": "203.0.113.7" },
+          ),
+        ),
       ),
     );
     const statuses = responses.map((r) => r.status);
@@ -160,7 +186,13 @@ describe("concurrency through the component", () => {
     const rows = await tableRows(t, "rateLimit");
     expect(rows).toHaveLength(1);
     // Another client is not affected.
-    const other = await a.handler(request("/sign-in/email", { email: "nobody@example.com", password: PASSWORD }, { "x-forwarded-for": "198.51.100.1" }));
+    const other = await a.handler(
+      request(
+        "/sign-in/email",
+        { email: "nobody@example.com", password: PASSWORD },
+        { "x-forwarded-for": "198.51.100.1" },
+      ),
+    );
     expect(other.status).toBe(401);
   });
 });
@@ -170,18 +202,27 @@ describe("bad input to the component's adapter functions", () => {
 
   test("unknown models and fields, wrong types and invalid ids get stable codes", async () => {
     const code = (c: string) => (error: unknown) => isConvexBetterAuthError(error, c as never);
-    await expect(ctx.runQuery(component.adapter.findMany, { model: "secrets", where: [] })).rejects.toSatisfy(code("UNKNOWN_MODEL"));
+    await expect(ctx.runQuery(component.adapter.findMany, { model: "secrets", where: [] })).rejects.toSatisfy(
+      code("UNKNOWN_MODEL"),
+    );
     await expect(
-      ctx.runMutation!(component.adapter.create, { input: { model: "session", data: { id: "s", token: "t", isAdmin: true } } }),
+      ctx.runMutation!(component.adapter.create, {
+        input: { model: "session", data: { id: "s", token: "t", isAdmin: true } },
+      }),
     ).rejects.toSatisfy(code("UNKNOWN_FIELD"));
     await expect(
       ctx.runMutation!(component.adapter.create, {
-        input: { model: "user", data: { id: "x", name: "A", email: 42, emailVerified: "yes", createdAt: 1, updatedAt: 1 } },
+        input: {
+          model: "user",
+          data: { id: "x", name: "A", email: 42, emailVerified: "yes", createdAt: 1, updatedAt: 1 },
+        },
       }),
     ).rejects.toSatisfy(code("INVALID_ARGUMENT"));
     // Better Auth ids are strings; a made-up or Convex-shaped id finds nothing instead of failing.
     for (const id of ["", "not-an-id", "j57abcdefghijklmnopqrstuvw", "../../user", "' OR 1=1 --"]) {
-      expect(await ctx.runQuery(component.adapter.findOne, { model: "user", where: [{ field: "id", value: id }] })).toBeNull();
+      expect(
+        await ctx.runQuery(component.adapter.findOne, { model: "user", where: [{ field: "id", value: id }] }),
+      ).toBeNull();
     }
     // Still serving afterwards.
     const adapter = convexAdapter(ctx, component)({});

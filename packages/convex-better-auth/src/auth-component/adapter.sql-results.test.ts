@@ -50,7 +50,11 @@ describe("adapter results match SQL databases", () => {
     const updated = await adapter.update<Record<string, unknown>>({ model: "user", where, update: { name: "Ada L." } });
     expect(updated!.image).toBeNull();
     // A selected field the row lacks is null too; unselected fields stay out.
-    const [selected] = await adapter.findMany<Record<string, unknown>>({ model: "user", where, select: ["id", "image"] });
+    const [selected] = await adapter.findMany<Record<string, unknown>>({
+      model: "user",
+      where,
+      select: ["id", "image"],
+    });
     expect(selected).toEqual({ id: created.id, image: null });
   });
 
@@ -69,7 +73,10 @@ describe("adapter results match SQL databases", () => {
     });
     expect(exact).toBe(1);
     // A string field keeps string comparison.
-    const byName = await adapter.findMany<{ name: string }>({ model: "user", where: [{ field: "name", operator: "lt", value: "O" }] });
+    const byName = await adapter.findMany<{ name: string }>({
+      model: "user",
+      where: [{ field: "name", operator: "lt", value: "O" }],
+    });
     expect(byName.map((row) => row.name)).toEqual(["New"]);
   });
 

@@ -58,7 +58,11 @@ describe("rollback when the callback throws", () => {
     await expect(
       adapter.transaction(async (trx) => {
         await trx.create({ model: "user", data: user("new"), forceAllowId: true });
-        await trx.update({ model: "user", where: [{ field: "id", value: "keep" }], update: { name: "Renamed", image: null } });
+        await trx.update({
+          model: "user",
+          where: [{ field: "id", value: "keep" }],
+          update: { name: "Renamed", image: null },
+        });
         await trx.update({ model: "user", where: [{ field: "id", value: "keep" }], update: { name: "Twice" } });
         await trx.delete({ model: "user", where: [{ field: "id", value: "gone" }] });
         expect(await trx.count({ model: "user" })).toBe(2);
@@ -91,7 +95,11 @@ describe("rollback when the callback throws", () => {
     await adapter.create({ model: "user", data: user("u1"), forceAllowId: true });
     await expect(
       adapter.transaction(async (trx) => {
-        await trx.update({ model: "user", where: [{ field: "id", value: "u1" }], update: { name: "Ours", image: "ours.png" } });
+        await trx.update({
+          model: "user",
+          where: [{ field: "id", value: "u1" }],
+          update: { name: "Ours", image: "ours.png" },
+        });
         // A concurrent request, outside this transaction.
         await adapter.update({ model: "user", where: [{ field: "id", value: "u1" }], update: { name: "Theirs" } });
         throw new Error("boom");
@@ -179,7 +187,10 @@ describe("a caller that dies before committing", () => {
   // two writes of one transaction: journaled writes and no commit.
   async function halfWrittenSignUp(t: ReturnType<typeof setup>["t"], txnId: string) {
     const transaction = { id: txnId, timeoutMs: TIMEOUT };
-    await t.mutation(api.create, { input: { model: "user", data: { ...user("orphan"), createdAt: 1, updatedAt: 1 } }, transaction });
+    await t.mutation(api.create, {
+      input: { model: "user", data: { ...user("orphan"), createdAt: 1, updatedAt: 1 } },
+      transaction,
+    });
   }
 
   test("is rolled back by the expiry job once the timeout passes without a write", async () => {
@@ -218,7 +229,10 @@ describe("a caller that dies before committing", () => {
     vi.useFakeTimers();
     const { t, rows } = setup();
     const transaction = { id: "txn-slow", timeoutMs: TIMEOUT };
-    await t.mutation(api.create, { input: { model: "user", data: { ...user("a"), createdAt: 1, updatedAt: 1 } }, transaction });
+    await t.mutation(api.create, {
+      input: { model: "user", data: { ...user("a"), createdAt: 1, updatedAt: 1 } },
+      transaction,
+    });
     for (let step = 0; step < 3; step++) {
       vi.advanceTimersByTime(TIMEOUT - 1_000);
       await t.finishInProgressScheduledFunctions();
@@ -295,7 +309,9 @@ describe("deferred commits (registerRoutes)", () => {
     const ctx: RunCtx = {
       runQuery: (reference, args) => t.query(reference as any, args),
       runMutation: (reference, args) => {
-        calls.push(`${(args as { input?: { model?: string } }).input?.model ?? ""}${"commit" in (args as object) ? "+commit" : ""}`);
+        calls.push(
+          `${(args as { input?: { model?: string } }).input?.model ?? ""}${"commit" in (args as object) ? "+commit" : ""}`,
+        );
         return t.mutation(reference as any, args);
       },
     };
@@ -336,7 +352,9 @@ describe("deferred commits (registerRoutes)", () => {
       await trx.create({ model: "user", data: user("u1"), forceAllowId: true });
     });
     // A duplicate email fails the whole mutation, the carried commit included.
-    await expect(deferring.create({ model: "user", data: user("u1", { id: "u9" }), forceAllowId: true })).rejects.toThrow();
+    await expect(
+      deferring.create({ model: "user", data: user("u1", { id: "u9" }), forceAllowId: true }),
+    ).rejects.toThrow();
     expect(await rows("adapterTransaction")).toHaveLength(1);
     await commits.flush();
     expect(await rows("adapterTransaction")).toHaveLength(0);

@@ -61,7 +61,11 @@ const idClause = (id: unknown): Where => ({
  */
 export type TableTriggers = {
   onCreate?: (ctx: GenericMutationCtx<GenericDataModel>, doc: GenericDocument) => Promise<void>;
-  onUpdate?: (ctx: GenericMutationCtx<GenericDataModel>, newDoc: GenericDocument, oldDoc: GenericDocument) => Promise<void>;
+  onUpdate?: (
+    ctx: GenericMutationCtx<GenericDataModel>,
+    newDoc: GenericDocument,
+    oldDoc: GenericDocument,
+  ) => Promise<void>;
   onDelete?: (ctx: GenericMutationCtx<GenericDataModel>, doc: GenericDocument) => Promise<void>;
 };
 
@@ -178,391 +182,419 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
   // The adapter Better Auth uses, or (with `tx`) the one its transaction
   // callback gets, whose writes carry the transaction.
   type AdapterFactory = ReturnType<typeof createAdapterFactory>;
-  const build = (tx?: TransactionState): AdapterFactory => createAdapterFactory({
-    config: {
-      adapterId: "convex",
-      adapterName: "Convex",
-      debugLogs: options.debugLogs ?? false,
-      supportsNumericIds: false,
-      supportsUUIDs: false,
-      // Convex assigns `_id`s: Better Auth generates none unless the app
-      // asked for its own (`generateId`), which then go in the `id` field.
-      disableIdGeneration: !usesChosenIds(authOptions),
-      supportsJSON: false,
-      supportsDates: true,
-      supportsBooleans: true,
-      supportsArrays: true,
-      transaction:
-        journaled && tx === undefined
-          ? (callback) => {
-              const next = newTransaction(timeoutMs);
-              const trx: ReturnType<AdapterFactory> = build(next)(authOptions!);
-              const defer = deferred.enabled ? (id: string) => void deferred.pending.push(id) : undefined;
-              return runJournaledTransaction(ctx, component, next, () => callback(trx), defer);
-            }
-          : false,
-      customTransformOutput: ({ data, fieldAttributes }) =>
-        fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : (data as unknown),
-    },
-    adapter: ({ getFieldName, getDefaultModelName, getModelName, schema }) => {
-      const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
-      const fieldNames = (model: string, fields: string[] | undefined) =>
-        fields?.map((field) => getFieldName({ model, field }));
-      // Per model, its stored (physical) field names and which of them are dates.
-      const modelFields = new Map<string, { all: Set<string>; dates: Set<string> }>();
-      const fieldsOf = (model: string, modelKey?: string) => {
-        const key = logical(model, modelKey);
-        let fields = modelFields.get(key);
-        if (!fields) {
-          const entries = Object.entries(schema[key]?.fields ?? {});
-          fields = {
-            all: new Set(entries.map(([name, field]) => field.fieldName ?? name)),
-            dates: new Set(entries.filter(([, field]) => field.type === "date").map(([name, field]) => field.fieldName ?? name)),
-          };
-          modelFields.set(key, fields);
-        }
-        return fields;
-      };
-      // Where clauses name stored fields; dates among them are compared as dates.
-      const isDate = (model: string, modelKey?: string): IsDateField => {
-        const { dates } = fieldsOf(model, modelKey);
-        return (field) => dates.has(field);
-      };
-      // Where and sort fields can come from the client (admin listUsers'
-      // filterField, api-key list's sortBy): one the model lacks is a 400.
-      const requireQueryField = (model: string, field: unknown, modelKey?: string) => {
-        if (typeof field === "string" && (QUERY_SYSTEM_FIELDS.has(field) || fieldsOf(model, modelKey).all.has(field))) return;
-        throw new APIError("BAD_REQUEST", {
-          code: "INVALID_ARGUMENT",
-          message: `Unknown field ${JSON.stringify(String(field).slice(0, 64))} on model "${model}".`,
-        });
-      };
-      const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) => {
-        for (const clause of clauses ?? []) requireQueryField(model, (clause as { field?: unknown } | undefined)?.field, modelKey);
-        return cleanWhere(clauses, isDate(model, modelKey), model);
-      };
-      // Convex stores nothing for an unset field; Better Auth's SQL adapters
-      // return NULL for it, and its plugins compare with null.
-      function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
-        if (row === null || typeof row !== "object") return row;
-        const record = row as Record<string, unknown>;
-        for (const field of fieldsOf(model, modelKey).all) {
-          if (record[field] === undefined && (!select?.length || select.includes(field))) record[field] = null;
-        }
-        return row;
-      }
-      // Joined rows come back the same way, under their model's name.
-      function withJoinedNulls<T>(row: T, join: JoinConfig | undefined): T {
-        if (!join || row === null || typeof row !== "object") return row;
-        const record = row as Record<string, unknown>;
-        for (const model of Object.keys(join)) {
-          const joined = record[model];
-          if (Array.isArray(joined)) joined.forEach((item: unknown) => withNulls(model, item));
-          else withNulls(model, joined);
-        }
-        return row;
-      }
-
-      async function findPage(args: {
-        model: string;
-        where: Where[];
-        sortBy?: { field: string; direction: "asc" | "desc" };
-        limit: number;
-        offset?: number;
-        select?: string[];
-        join?: JoinConfig;
-      }) {
-        const rows: Row[] = [];
-        let cursor: string | null = null;
-        for (;;) {
-          const page = (await ctx.runQuery(api.findMany, {
-            model: args.model,
-            where: args.where,
-            sortBy: args.sortBy,
-            offset: cursor === null ? args.offset : undefined,
-            select: args.select,
-            join: args.join,
-            paginationOpts: { cursor, numItems: Math.min(args.limit - rows.length, MAX_PAGE) },
-          })) as { page: Row[]; isDone: boolean; continueCursor: string };
-          rows.push(...page.page);
-          if (page.isDone || rows.length >= args.limit) return rows.slice(0, args.limit);
-          cursor = page.continueCursor;
-        }
-      }
-
-      // A write inside a transaction carries it, plus the trigger that would
-      // mirror its undo.
-      async function mutate(
-        reference: FunctionReference<"mutation", "internal">,
-        args: Record<string, unknown>,
-        model: string,
-        kind: keyof typeof UNDO_TRIGGER,
-      ): Promise<unknown> {
-        // Prefetched keys are stale once the table changes.
-        if (logical(model) === "jwks") jwks.rows = undefined;
-        // Deferred commits ride on this write, in the same mutation.
-        const commit = deferred.pending.length > 0 ? [...deferred.pending] : undefined;
-        let transaction: ReturnType<typeof transactionArg> | undefined;
-        if (tx) {
-          const undo = await handles(model, [UNDO_TRIGGER[kind]]);
-          tx.attempted = true;
-          transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]);
-        }
-        const result: unknown = await ctx.runMutation!(reference, { ...args, ...(transaction ? { transaction } : {}), ...(commit ? { commit } : {}) });
-        if (commit) deferred.pending = deferred.pending.filter((id) => !commit.includes(id));
-        return result;
-      }
-
-      async function findOneRow(model: string, where: Where[]): Promise<Row | null> {
-        return (await ctx.runQuery(api.findOne, { model, where })) as Row | null;
-      }
-
-      // The first session lookup or insert after a prefetch request reads the
-      // jwks rows too (shared/jwks-prefetch.ts).
-      const jwksAlsoRead = (model: string, modelKey?: string) => {
-        if (!jwks.wanted || logical(model, modelKey) !== "session") return undefined;
-        jwks.wanted = false;
-        return { model: jwksModel(), limit: JWKS_PREFETCH_LIMIT };
-      };
-      const keepPrefetched = <T>(alsoRead: unknown, found: T): T => {
-        if (!alsoRead || found === null || typeof found !== "object") return found;
-        const { alsoRead: rows, ...row } = found as Record<string, unknown> & { alsoRead?: Record<string, unknown>[] };
-        // A full page may not be all of them: leave it to a normal read.
-        if (rows && rows.length < JWKS_PREFETCH_LIMIT) jwks.rows = rows;
-        return row as T;
-      };
-      const jwksModel = () => {
-        try {
-          return getModelName("jwks");
-        } catch {
-          return "jwks";
-        }
-      };
-      return {
-        createSchema: createConvexAdapterSchema,
-        options: { [JWKS_PREFETCH_OPTION]: jwksPrefetch, [DEFERRED_COMMITS_OPTION]: deferredCommits },
-        create: async ({ model, data, select }) => {
-          if (!canWrite) throw writeInQueryCtxError("create", model);
-          const selected = fieldNames(model, select);
-          const alsoRead = jwksAlsoRead(model);
-          const row = await mutate(
-            api.create,
-            { input: { model, data: cleanData(data, model) }, select: selected, ...(await handles(model, ["onCreate"])), alsoRead },
-            model,
-            "create",
-          );
-          return asModelRow(withNulls(model, keepPrefetched(alsoRead, row), selected));
-        },
-
-        findOne: async ({ model, modelKey, where: clauses, select, join }) => {
-          const selected = fieldNames(logical(model, modelKey), select);
-          const alsoRead = jwksAlsoRead(model, modelKey);
-          const found: unknown = await ctx.runQuery(api.findOne, { model, where: where(model, clauses, modelKey), select: selected, join, alsoRead });
-          return asModelRow(withJoinedNulls(withNulls(model, keepPrefetched(alsoRead, found), selected, modelKey), join));
-        },
-
-        findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select, join }) => {
+  const build = (tx?: TransactionState): AdapterFactory =>
+    createAdapterFactory({
+      config: {
+        adapterId: "convex",
+        adapterName: "Convex",
+        debugLogs: options.debugLogs ?? false,
+        supportsNumericIds: false,
+        supportsUUIDs: false,
+        // Convex assigns `_id`s: Better Auth generates none unless the app
+        // asked for its own (`generateId`), which then go in the `id` field.
+        disableIdGeneration: !usesChosenIds(authOptions),
+        supportsJSON: false,
+        supportsDates: true,
+        supportsBooleans: true,
+        supportsArrays: true,
+        transaction:
+          journaled && tx === undefined
+            ? (callback) => {
+                const next = newTransaction(timeoutMs);
+                const trx: ReturnType<AdapterFactory> = build(next)(authOptions!);
+                const defer = deferred.enabled ? (id: string) => void deferred.pending.push(id) : undefined;
+                return runJournaledTransaction(ctx, component, next, () => callback(trx), defer);
+              }
+            : false,
+        customTransformOutput: ({ data, fieldAttributes }) =>
+          fieldAttributes.type === "date" && typeof data === "number" ? new Date(data) : (data as unknown),
+      },
+      adapter: ({ getFieldName, getDefaultModelName, getModelName, schema }) => {
+        const logical = (model: string, modelKey?: string) => modelKey ?? getDefaultModelName(model);
+        const fieldNames = (model: string, fields: string[] | undefined) =>
+          fields?.map((field) => getFieldName({ model, field }));
+        // Per model, its stored (physical) field names and which of them are dates.
+        const modelFields = new Map<string, { all: Set<string>; dates: Set<string> }>();
+        const fieldsOf = (model: string, modelKey?: string) => {
           const key = logical(model, modelKey);
-          const selected = fieldNames(key, select);
-          const sortField = sortBy ? getFieldName({ model: key, field: sortBy.field }) : undefined;
-          if (sortBy) requireQueryField(model, sortField, modelKey);
-          const rows = await findPage({
-            model,
-            where: where(model, clauses, modelKey),
-            sortBy: sortBy ? { field: sortField!, direction: sortBy.direction } : undefined,
-            limit: limit ?? Number.MAX_SAFE_INTEGER,
-            offset: offset || undefined,
-            select: selected,
-            join,
+          let fields = modelFields.get(key);
+          if (!fields) {
+            const entries = Object.entries(schema[key]?.fields ?? {});
+            fields = {
+              all: new Set(entries.map(([name, field]) => field.fieldName ?? name)),
+              dates: new Set(
+                entries.filter(([, field]) => field.type === "date").map(([name, field]) => field.fieldName ?? name),
+              ),
+            };
+            modelFields.set(key, fields);
+          }
+          return fields;
+        };
+        // Where clauses name stored fields; dates among them are compared as dates.
+        const isDate = (model: string, modelKey?: string): IsDateField => {
+          const { dates } = fieldsOf(model, modelKey);
+          return (field) => dates.has(field);
+        };
+        // Where and sort fields can come from the client (admin listUsers'
+        // filterField, api-key list's sortBy): one the model lacks is a 400.
+        const requireQueryField = (model: string, field: unknown, modelKey?: string) => {
+          if (typeof field === "string" && (QUERY_SYSTEM_FIELDS.has(field) || fieldsOf(model, modelKey).all.has(field)))
+            return;
+          throw new APIError("BAD_REQUEST", {
+            code: "INVALID_ARGUMENT",
+            message: `Unknown field ${JSON.stringify(String(field).slice(0, 64))} on model "${model}".`,
           });
-          return rows.map((row) => asModelRow(withJoinedNulls(withNulls(model, row, selected, modelKey), join)));
-        },
+        };
+        const where = (model: string, clauses: readonly any[] | undefined, modelKey?: string) => {
+          for (const clause of clauses ?? [])
+            requireQueryField(model, (clause as { field?: unknown } | undefined)?.field, modelKey);
+          return cleanWhere(clauses, isDate(model, modelKey), model);
+        };
+        // Convex stores nothing for an unset field; Better Auth's SQL adapters
+        // return NULL for it, and its plugins compare with null.
+        function withNulls<T>(model: string, row: T, select?: string[], modelKey?: string): T {
+          if (row === null || typeof row !== "object") return row;
+          const record = row as Record<string, unknown>;
+          for (const field of fieldsOf(model, modelKey).all) {
+            if (record[field] === undefined && (!select?.length || select.includes(field))) record[field] = null;
+          }
+          return row;
+        }
+        // Joined rows come back the same way, under their model's name.
+        function withJoinedNulls<T>(row: T, join: JoinConfig | undefined): T {
+          if (!join || row === null || typeof row !== "object") return row;
+          const record = row as Record<string, unknown>;
+          for (const model of Object.keys(join)) {
+            const joined = record[model];
+            if (Array.isArray(joined)) joined.forEach((item: unknown) => withNulls(model, item));
+            else withNulls(model, joined);
+          }
+          return row;
+        }
 
-        count: async ({ model, where: clauses }) => {
-          const cleaned = where(model, clauses);
-          const countPages = async (
-            read: (cursor: string | null) => Promise<{ count: number; isDone: boolean; continueCursor: string }>,
-          ) => {
+        async function findPage(args: {
+          model: string;
+          where: Where[];
+          sortBy?: { field: string; direction: "asc" | "desc" };
+          limit: number;
+          offset?: number;
+          select?: string[];
+          join?: JoinConfig;
+        }) {
+          const rows: Row[] = [];
+          let cursor: string | null = null;
+          for (;;) {
+            const page = (await ctx.runQuery(api.findMany, {
+              model: args.model,
+              where: args.where,
+              sortBy: args.sortBy,
+              offset: cursor === null ? args.offset : undefined,
+              select: args.select,
+              join: args.join,
+              paginationOpts: { cursor, numItems: Math.min(args.limit - rows.length, MAX_PAGE) },
+            })) as { page: Row[]; isDone: boolean; continueCursor: string };
+            rows.push(...page.page);
+            if (page.isDone || rows.length >= args.limit) return rows.slice(0, args.limit);
+            cursor = page.continueCursor;
+          }
+        }
+
+        // A write inside a transaction carries it, plus the trigger that would
+        // mirror its undo.
+        async function mutate(
+          reference: FunctionReference<"mutation", "internal">,
+          args: Record<string, unknown>,
+          model: string,
+          kind: keyof typeof UNDO_TRIGGER,
+        ): Promise<unknown> {
+          // Prefetched keys are stale once the table changes.
+          if (logical(model) === "jwks") jwks.rows = undefined;
+          // Deferred commits ride on this write, in the same mutation.
+          const commit = deferred.pending.length > 0 ? [...deferred.pending] : undefined;
+          let transaction: ReturnType<typeof transactionArg> | undefined;
+          if (tx) {
+            const undo = await handles(model, [UNDO_TRIGGER[kind]]);
+            tx.attempted = true;
+            transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]);
+          }
+          const result: unknown = await ctx.runMutation!(reference, {
+            ...args,
+            ...(transaction ? { transaction } : {}),
+            ...(commit ? { commit } : {}),
+          });
+          if (commit) deferred.pending = deferred.pending.filter((id) => !commit.includes(id));
+          return result;
+        }
+
+        async function findOneRow(model: string, where: Where[]): Promise<Row | null> {
+          return (await ctx.runQuery(api.findOne, { model, where })) as Row | null;
+        }
+
+        // The first session lookup or insert after a prefetch request reads the
+        // jwks rows too (shared/jwks-prefetch.ts).
+        const jwksAlsoRead = (model: string, modelKey?: string) => {
+          if (!jwks.wanted || logical(model, modelKey) !== "session") return undefined;
+          jwks.wanted = false;
+          return { model: jwksModel(), limit: JWKS_PREFETCH_LIMIT };
+        };
+        const keepPrefetched = <T>(alsoRead: unknown, found: T): T => {
+          if (!alsoRead || found === null || typeof found !== "object") return found;
+          const { alsoRead: rows, ...row } = found as Record<string, unknown> & {
+            alsoRead?: Record<string, unknown>[];
+          };
+          // A full page may not be all of them: leave it to a normal read.
+          if (rows && rows.length < JWKS_PREFETCH_LIMIT) jwks.rows = rows;
+          return row as T;
+        };
+        const jwksModel = () => {
+          try {
+            return getModelName("jwks");
+          } catch {
+            return "jwks";
+          }
+        };
+        return {
+          createSchema: createConvexAdapterSchema,
+          options: { [JWKS_PREFETCH_OPTION]: jwksPrefetch, [DEFERRED_COMMITS_OPTION]: deferredCommits },
+          create: async ({ model, data, select }) => {
+            if (!canWrite) throw writeInQueryCtxError("create", model);
+            const selected = fieldNames(model, select);
+            const alsoRead = jwksAlsoRead(model);
+            const row = await mutate(
+              api.create,
+              {
+                input: { model, data: cleanData(data, model) },
+                select: selected,
+                ...(await handles(model, ["onCreate"])),
+                alsoRead,
+              },
+              model,
+              "create",
+            );
+            return asModelRow(withNulls(model, keepPrefetched(alsoRead, row), selected));
+          },
+
+          findOne: async ({ model, modelKey, where: clauses, select, join }) => {
+            const selected = fieldNames(logical(model, modelKey), select);
+            const alsoRead = jwksAlsoRead(model, modelKey);
+            const found: unknown = await ctx.runQuery(api.findOne, {
+              model,
+              where: where(model, clauses, modelKey),
+              select: selected,
+              join,
+              alsoRead,
+            });
+            return asModelRow(
+              withJoinedNulls(withNulls(model, keepPrefetched(alsoRead, found), selected, modelKey), join),
+            );
+          },
+
+          findMany: async ({ model, modelKey, where: clauses, limit, sortBy, offset, select, join }) => {
+            const key = logical(model, modelKey);
+            const selected = fieldNames(key, select);
+            const sortField = sortBy ? getFieldName({ model: key, field: sortBy.field }) : undefined;
+            if (sortBy) requireQueryField(model, sortField, modelKey);
+            const rows = await findPage({
+              model,
+              where: where(model, clauses, modelKey),
+              sortBy: sortBy ? { field: sortField!, direction: sortBy.direction } : undefined,
+              limit: limit ?? Number.MAX_SAFE_INTEGER,
+              offset: offset || undefined,
+              select: selected,
+              join,
+            });
+            return rows.map((row) => asModelRow(withJoinedNulls(withNulls(model, row, selected, modelKey), join)));
+          },
+
+          count: async ({ model, where: clauses }) => {
+            const cleaned = where(model, clauses);
+            const countPages = async (
+              read: (cursor: string | null) => Promise<{ count: number; isDone: boolean; continueCursor: string }>,
+            ) => {
+              let total = 0;
+              let cursor: string | null = null;
+              for (;;) {
+                const page = await read(cursor);
+                total += page.count;
+                if (page.isDone) return total;
+                cursor = page.continueCursor;
+              }
+            };
+            return await withFallback(
+              component,
+              "count",
+              () =>
+                countPages((cursor) =>
+                  ctx.runQuery(api.count, {
+                    model,
+                    where: cleaned,
+                    paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
+                  }),
+                ),
+              () =>
+                countPages(async (cursor) => {
+                  const page = (await ctx.runQuery(api.findMany, {
+                    model,
+                    where: cleaned,
+                    select: ["_id"],
+                    paginationOpts: { cursor, numItems: MAX_PAGE },
+                  })) as { page: unknown[]; isDone: boolean; continueCursor: string };
+                  return { count: page.page.length, isDone: page.isDone, continueCursor: page.continueCursor };
+                }),
+            );
+          },
+
+          update: async ({ model, modelKey, where: rawWhere, update }) => {
+            const clauses = where(model, rawWhere, modelKey);
+            const values = cleanData(update as Record<string, unknown>, model);
+            if (!canWrite) {
+              // Better Auth refreshes sessions while reading them; a query
+              // cannot write, and the refresh can wait for the next mutation.
+              if (isSessionRefresh(logical(model, modelKey), values)) {
+                return asModelRow(withNulls(model, await findOneRow(model, clauses), undefined, modelKey));
+              }
+              throw writeInQueryCtxError("update", model);
+            }
+            const row = await mutate(
+              api.updateOne,
+              { input: { model, where: clauses, update: values }, ...(await handles(model, ["onUpdate"])) },
+              model,
+              "update",
+            );
+            return asModelRow(withNulls(model, row, undefined, modelKey));
+          },
+
+          updateMany: async ({ model, where: clauses, update }) => {
+            if (!canWrite) throw writeInQueryCtxError("update", model);
+            const triggerHandles = await handles(model, ["onUpdate"]);
             let total = 0;
             let cursor: string | null = null;
             for (;;) {
-              const page = await read(cursor);
-              total += page.count;
-              if (page.isDone) return total;
-              cursor = page.continueCursor;
-            }
-          };
-          return await withFallback(
-            component,
-            "count",
-            () =>
-              countPages((cursor) =>
-                ctx.runQuery(api.count, {
-                  model,
-                  where: cleaned,
-                  paginationOpts: cursor === null ? undefined : { cursor, numItems: 4096 },
-                }),
-              ),
-            () =>
-              countPages(async (cursor) => {
-                const page = (await ctx.runQuery(api.findMany, {
-                  model,
-                  where: cleaned,
-                  select: ["_id"],
-                  paginationOpts: { cursor, numItems: MAX_PAGE },
-                })) as { page: unknown[]; isDone: boolean; continueCursor: string };
-                return { count: page.page.length, isDone: page.isDone, continueCursor: page.continueCursor };
-              }),
-          );
-        },
-
-        update: async ({ model, modelKey, where: rawWhere, update }) => {
-          const clauses = where(model, rawWhere, modelKey);
-          const values = cleanData(update as Record<string, unknown>, model);
-          if (!canWrite) {
-            // Better Auth refreshes sessions while reading them; a query
-            // cannot write, and the refresh can wait for the next mutation.
-            if (isSessionRefresh(logical(model, modelKey), values)) {
-              return asModelRow(withNulls(model, await findOneRow(model, clauses), undefined, modelKey));
-            }
-            throw writeInQueryCtxError("update", model);
-          }
-          const row = await mutate(
-            api.updateOne,
-            { input: { model, where: clauses, update: values }, ...(await handles(model, ["onUpdate"])) },
-            model,
-            "update",
-          );
-          return asModelRow(withNulls(model, row, undefined, modelKey));
-        },
-
-        updateMany: async ({ model, where: clauses, update }) => {
-          if (!canWrite) throw writeInQueryCtxError("update", model);
-          const triggerHandles = await handles(model, ["onUpdate"]);
-          let total = 0;
-          let cursor: string | null = null;
-          for (;;) {
-            const batch = (await mutate(
-              api.updateMany,
-              {
-                input: { model, where: where(model, clauses), update: cleanData(update as Record<string, unknown>, model) },
-                paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
-                ...triggerHandles,
-              },
-              model,
-              "update",
-            )) as { count: number; isDone: boolean; continueCursor: string };
-            total += batch.count;
-            if (batch.isDone) return total;
-            cursor = batch.continueCursor;
-          }
-        },
-
-        delete: async ({ model, modelKey, where: rawWhere }) => {
-          const clauses = where(model, rawWhere, modelKey);
-          if (!canWrite) {
-            if (isExpiredRow(logical(model, modelKey), await findOneRow(model, clauses))) return;
-            throw writeInQueryCtxError("delete", model);
-          }
-          await mutate(
-            api.deleteOne,
-            { input: { model, where: clauses }, ...(await handles(model, ["onDelete"])) },
-            model,
-            "delete",
-          );
-        },
-
-        deleteMany: async ({ model, modelKey, where: rawWhere }) => {
-          const clauses = where(model, rawWhere, modelKey);
-          if (!canWrite) {
-            if (isExpiredCleanup(logical(model, modelKey), clauses)) return 0;
-            throw writeInQueryCtxError("delete", model);
-          }
-          const triggerHandles = await handles(model, ["onDelete"]);
-          let total = 0;
-          for (;;) {
-            const batch = (await mutate(
-              api.deleteMany,
-              { input: { model, where: clauses }, ...triggerHandles },
-              model,
-              "delete",
-            )) as { count: number; isDone: boolean };
-            total += batch.count;
-            if (batch.isDone) return total;
-          }
-        },
-
-        consumeOne: async ({ model, where: clauses }) => {
-          if (!canWrite) throw writeInQueryCtxError("consume", model);
-          const cleaned = where(model, clauses);
-          const triggerHandles = await handles(model, ["onDelete"]);
-          const consumed = await withFallback(
-            component,
-            "consumeOne",
-            () => mutate(api.consumeOne, { input: { model, where: cleaned }, ...triggerHandles }, model, "delete"),
-            async () => {
-              // Only one deleteOne can delete the row: whoever gets it back consumed it.
-              const row = await findOneRow(model, cleaned);
-              if (!row) return null;
-              return await mutate(
-                api.deleteOne,
-                { input: { model, where: [...cleaned, idClause(row.id)] }, ...triggerHandles },
-                model,
-                "delete",
-              );
-            },
-          );
-          return asModelRow(withNulls(model, consumed));
-        },
-
-        incrementOne: async ({ model, where: clauses, increment, set }) => {
-          if (!canWrite) throw writeInQueryCtxError("update", model);
-          const cleaned = where(model, clauses);
-          const values = set ? cleanData(set as Record<string, unknown>, model) : undefined;
-          const triggerHandles = await handles(model, ["onUpdate"]);
-          const incremented = await withFallback(
-            component,
-            "incrementOne",
-            () =>
-              mutate(
-                api.incrementOne,
-                { input: { model, where: cleaned, increment, set: values }, ...triggerHandles },
+              const batch = (await mutate(
+                api.updateMany,
+                {
+                  input: {
+                    model,
+                    where: where(model, clauses),
+                    update: cleanData(update as Record<string, unknown>, model),
+                  },
+                  paginationOpts: cursor === null ? undefined : { cursor, numItems: MAX_PAGE },
+                  ...triggerHandles,
+                },
                 model,
                 "update",
-              ),
-            async () => {
-              // Compare-and-set: the update applies only while every counter
-              // still holds the value it was computed from.
-              for (let attempt = 0; attempt < MAX_INCREMENT_ATTEMPTS; attempt++) {
+              )) as { count: number; isDone: boolean; continueCursor: string };
+              total += batch.count;
+              if (batch.isDone) return total;
+              cursor = batch.continueCursor;
+            }
+          },
+
+          delete: async ({ model, modelKey, where: rawWhere }) => {
+            const clauses = where(model, rawWhere, modelKey);
+            if (!canWrite) {
+              if (isExpiredRow(logical(model, modelKey), await findOneRow(model, clauses))) return;
+              throw writeInQueryCtxError("delete", model);
+            }
+            await mutate(
+              api.deleteOne,
+              { input: { model, where: clauses }, ...(await handles(model, ["onDelete"])) },
+              model,
+              "delete",
+            );
+          },
+
+          deleteMany: async ({ model, modelKey, where: rawWhere }) => {
+            const clauses = where(model, rawWhere, modelKey);
+            if (!canWrite) {
+              if (isExpiredCleanup(logical(model, modelKey), clauses)) return 0;
+              throw writeInQueryCtxError("delete", model);
+            }
+            const triggerHandles = await handles(model, ["onDelete"]);
+            let total = 0;
+            for (;;) {
+              const batch = (await mutate(
+                api.deleteMany,
+                { input: { model, where: clauses }, ...triggerHandles },
+                model,
+                "delete",
+              )) as { count: number; isDone: boolean };
+              total += batch.count;
+              if (batch.isDone) return total;
+            }
+          },
+
+          consumeOne: async ({ model, where: clauses }) => {
+            if (!canWrite) throw writeInQueryCtxError("consume", model);
+            const cleaned = where(model, clauses);
+            const triggerHandles = await handles(model, ["onDelete"]);
+            const consumed = await withFallback(
+              component,
+              "consumeOne",
+              () => mutate(api.consumeOne, { input: { model, where: cleaned }, ...triggerHandles }, model, "delete"),
+              async () => {
+                // Only one deleteOne can delete the row: whoever gets it back consumed it.
                 const row = await findOneRow(model, cleaned);
                 if (!row) return null;
-                const update: Record<string, unknown> = { ...values };
-                const guard: Where[] = [...cleaned, idClause(row.id)];
-                for (const [field, delta] of Object.entries(increment)) {
-                  const current = typeof row[field] === "number" ? row[field] : null;
-                  update[field] = (current ?? 0) + delta;
-                  guard.push({ field, operator: "eq", value: current, connector: "AND", mode: "sensitive" });
-                }
-                const updated = await mutate(
-                  api.updateOne,
-                  { input: { model, where: guard, update }, ...triggerHandles },
+                return await mutate(
+                  api.deleteOne,
+                  { input: { model, where: [...cleaned, idClause(row.id)] }, ...triggerHandles },
+                  model,
+                  "delete",
+                );
+              },
+            );
+            return asModelRow(withNulls(model, consumed));
+          },
+
+          incrementOne: async ({ model, where: clauses, increment, set }) => {
+            if (!canWrite) throw writeInQueryCtxError("update", model);
+            const cleaned = where(model, clauses);
+            const values = set ? cleanData(set as Record<string, unknown>, model) : undefined;
+            const triggerHandles = await handles(model, ["onUpdate"]);
+            const incremented = await withFallback(
+              component,
+              "incrementOne",
+              () =>
+                mutate(
+                  api.incrementOne,
+                  { input: { model, where: cleaned, increment, set: values }, ...triggerHandles },
                   model,
                   "update",
+                ),
+              async () => {
+                // Compare-and-set: the update applies only while every counter
+                // still holds the value it was computed from.
+                for (let attempt = 0; attempt < MAX_INCREMENT_ATTEMPTS; attempt++) {
+                  const row = await findOneRow(model, cleaned);
+                  if (!row) return null;
+                  const update: Record<string, unknown> = { ...values };
+                  const guard: Where[] = [...cleaned, idClause(row.id)];
+                  for (const [field, delta] of Object.entries(increment)) {
+                    const current = typeof row[field] === "number" ? row[field] : null;
+                    update[field] = (current ?? 0) + delta;
+                    guard.push({ field, operator: "eq", value: current, connector: "AND", mode: "sensitive" });
+                  }
+                  const updated = await mutate(
+                    api.updateOne,
+                    { input: { model, where: guard, update }, ...triggerHandles },
+                    model,
+                    "update",
+                  );
+                  if (updated) return updated;
+                }
+                throw convexBetterAuthError(
+                  "WRITE_CONFLICT",
+                  `Incrementing a "${model}" row lost ${MAX_INCREMENT_ATTEMPTS} times to concurrent writers.`,
+                  { model },
                 );
-                if (updated) return updated;
-              }
-              throw convexBetterAuthError(
-                "WRITE_CONFLICT",
-                `Incrementing a "${model}" row lost ${MAX_INCREMENT_ATTEMPTS} times to concurrent writers.`,
-                { model },
-              );
-            },
-          );
-          return asModelRow(withNulls(model, incremented));
-        },
-      };
-    },
-  });
+              },
+            );
+            return asModelRow(withNulls(model, incremented));
+          },
+        };
+      },
+    });
 
   return (betterAuthOptions: BetterAuthOptions) => {
     // The component joins in the same query (a session with its user, a

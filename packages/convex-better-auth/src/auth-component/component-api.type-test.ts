@@ -48,7 +48,9 @@ expectTrue<Equals<FunctionArgs<Adapter["findOne"]>["where"], FunctionArgs<Adapte
 // `components.betterAuth` of the bundled component, and a local install that
 // exports only the seven basic functions, are both accepted by createClient.
 const bundled = {} as ComponentApi<"betterAuth">;
-const localInstall = {} as { adapter: { [K in keyof BasicAdapterApi]: FunctionReference<any, "internal", any, any, "betterAuth"> } };
+const localInstall = {} as {
+  adapter: { [K in keyof BasicAdapterApi]: FunctionReference<any, "internal", any, any, "betterAuth"> };
+};
 const accepts = (component: AuthComponentApi) => component;
 accepts(bundled);
 accepts(localInstall);

@@ -15,7 +15,9 @@ const createAuthOptions = (_ctx: unknown): BetterAuthOptions => ({
   emailAndPassword: { enabled: true },
   user: { additionalFields: { favoriteColor: { type: "string", required: false } } },
 });
-const { schema: localSchema } = specToSchema(betterAuthTablesToSpec(getAuthTables(createAuthOptions({})), COMPOUND_INDEXES));
+const { schema: localSchema } = specToSchema(
+  betterAuthTablesToSpec(getAuthTables(createAuthOptions({})), COMPOUND_INDEXES),
+);
 
 test("createApi serves a component folder of your own, with your schema", async () => {
   const t = convexTest(defineSchema({}), { "/app/_generated/api.js": async () => ({}) });
@@ -62,7 +64,14 @@ test("a local schema with transactionTables gets journaled transactions; one wit
       adapter.transaction(async (trx) => {
         await trx.create({
           model: "user",
-          data: { id: "u1", name: "Lee", email: "lee@example.com", emailVerified: false, createdAt: new Date(), updatedAt: new Date() },
+          data: {
+            id: "u1",
+            name: "Lee",
+            email: "lee@example.com",
+            emailVerified: false,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          },
           forceAllowId: true,
         });
         throw new Error("boom");

@@ -34,7 +34,14 @@ async function createUserWithSession(t: T, id: string, expiresAt = Date.now() + 
     await adapter.create({ model: "user", data: newUser(id, `Name ${id}`), forceAllowId: true });
     await adapter.create({
       model: "session",
-      data: { id: `s-${id}`, token: `t-${id}`, userId: id, expiresAt: new Date(expiresAt), createdAt: new Date(), updatedAt: new Date() },
+      data: {
+        id: `s-${id}`,
+        token: `t-${id}`,
+        userId: id,
+        expiresAt: new Date(expiresAt),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
       forceAllowId: true,
     });
   });
@@ -56,7 +63,9 @@ describe("triggers run in the same transaction as the write", () => {
     expect(state.audit.map((a) => a.event)).toEqual(["rename Ada -> Ada L."]);
 
     await t.run(async (ctx) => {
-      await authComponent.adapter(ctx)({}).delete({ model: "user", where: [{ field: "id", value: "u1" }] });
+      await authComponent
+        .adapter(ctx)({})
+        .delete({ model: "user", where: [{ field: "id", value: "u1" }] });
     });
     expect(await t.run((ctx) => ctx.db.query("profiles").collect())).toEqual([]);
   });
@@ -87,7 +96,9 @@ describe("triggers run in the same transaction as the write", () => {
     const t = setup();
     await expect(
       t.run(async (ctx) => {
-        await authComponent.adapter(ctx)({}).create({ model: "user", data: newUser("u2", "Reject Me"), forceAllowId: true });
+        await authComponent
+          .adapter(ctx)({})
+          .create({ model: "user", data: newUser("u2", "Reject Me"), forceAllowId: true });
       }),
     ).rejects.toThrow(/trigger refused/);
     const found = await t.run((ctx) => authComponent.getAnyUserById(ctx, "u2"));
@@ -99,7 +110,9 @@ describe("who is signed in", () => {
   test("getAuthUser returns the user of a live session", async () => {
     const t = setup();
     await createUserWithSession(t, "u1");
-    const user = await t.withIdentity({ subject: "u1", sessionId: "s-u1" } as never).query((ctx) => authComponent.getAuthUser(ctx));
+    const user = await t
+      .withIdentity({ subject: "u1", sessionId: "s-u1" } as never)
+      .query((ctx) => authComponent.getAuthUser(ctx));
     expect(user).toMatchObject({ id: "u1", name: "Name u1" });
   });
 
@@ -109,7 +122,9 @@ describe("who is signed in", () => {
     await createUserWithSession(t, "expired", Date.now() - 1000);
     await createUserWithSession(t, "gone");
     await t.run(async (ctx) => {
-      await authComponent.adapter(ctx)({}).delete({ model: "user", where: [{ field: "id", value: "gone" }] });
+      await authComponent
+        .adapter(ctx)({})
+        .delete({ model: "user", where: [{ field: "id", value: "gone" }] });
     });
     const cases: Record<string, object | null> = {
       "no identity": null,
@@ -123,9 +138,10 @@ describe("who is signed in", () => {
     for (const [name, identity] of Object.entries(cases)) {
       const runner = identity ? t.withIdentity(identity as never) : t;
       expect(await runner.query((ctx) => authComponent.safeGetAuthUser(ctx)), name).toBeNull();
-      await expect(runner.query((ctx) => authComponent.getAuthUser(ctx)), name).rejects.toSatisfy((error) =>
-        isConvexBetterAuthError(error, "UNAUTHENTICATED"),
-      );
+      await expect(
+        runner.query((ctx) => authComponent.getAuthUser(ctx)),
+        name,
+      ).rejects.toSatisfy((error) => isConvexBetterAuthError(error, "UNAUTHENTICATED"));
     }
   });
 
@@ -139,9 +155,9 @@ describe("who is signed in", () => {
   test("getHeaders carries the live session's token, and nothing without one", async () => {
     const t = setup();
     await createUserWithSession(t, "u1");
-    const headers = await t.withIdentity({ subject: "u1", sessionId: "s-u1" } as never).query(async (ctx) =>
-      Object.fromEntries(await authComponent.getHeaders(ctx)),
-    );
+    const headers = await t
+      .withIdentity({ subject: "u1", sessionId: "s-u1" } as never)
+      .query(async (ctx) => Object.fromEntries(await authComponent.getHeaders(ctx)));
     expect(headers.authorization).toBe("Bearer t-u1");
     const none = await t.query(async (ctx) => Object.fromEntries(await authComponent.getHeaders(ctx)));
     expect(none).toEqual({});
@@ -186,7 +202,9 @@ describe("registerRoutes", () => {
       const action = handler as unknown as { _handler: (ctx: unknown, request: Request) => Promise<Response> };
       const response = await action._handler(
         {},
-        new Request("https://site.example.com/api/auth/ok", { headers: { [FORWARDED_HOST_HEADER]: "app.example.com" } }),
+        new Request("https://site.example.com/api/auth/ok", {
+          headers: { [FORWARDED_HOST_HEADER]: "app.example.com" },
+        }),
       );
       return await response.json();
     });

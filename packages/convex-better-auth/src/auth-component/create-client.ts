@@ -55,7 +55,9 @@ export type ClientConfig<
  * ```
  */
 export type AuthUser<Schema extends SchemaDefinition<GenericSchema, boolean> = typeof defaultSchema> =
-  "user" extends keyof Schema["tables"] ? DocumentByName<DataModelFromSchemaDefinition<Schema>, "user"> : GenericDocument;
+  "user" extends keyof Schema["tables"]
+    ? DocumentByName<DataModelFromSchemaDefinition<Schema>, "user">
+    : GenericDocument;
 
 type Identity = { subject: string; sessionId?: unknown } | null;
 
@@ -228,7 +230,11 @@ export function createClient<
         onUpdate: internalMutationGeneric({
           args: { model: v.string(), newDoc: vDocument, oldDoc: vDocument },
           handler: async (ctx, args) => {
-            await triggers?.[args.model]?.onUpdate?.(ctx as GenericMutationCtx<GenericDataModel>, args.newDoc, args.oldDoc);
+            await triggers?.[args.model]?.onUpdate?.(
+              ctx as GenericMutationCtx<GenericDataModel>,
+              args.newDoc,
+              args.oldDoc,
+            );
           },
         }),
         onDelete: internalMutationGeneric({

@@ -1,7 +1,16 @@
 // @vitest-environment node
 // Writes temp modules and runs the Better Auth CLI: needs Node's fs and child_process.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,7 +67,18 @@ describe("createConvexSchema", () => {
   test("renders every table, field and index of core + twoFactor + organization + username", async () => {
     const { code, path: file } = createConvexSchema(options);
     expect(file).toBe(DEFAULT_SCHEMA_PATH);
-    for (const table of ["user", "session", "account", "verification", "twoFactor", "organization", "member", "invitation", "team", "teamMember"]) {
+    for (const table of [
+      "user",
+      "session",
+      "account",
+      "verification",
+      "twoFactor",
+      "organization",
+      "member",
+      "invitation",
+      "team",
+      "teamMember",
+    ]) {
       expect(code).toContain(`  ${table}: defineTable({`);
     }
     expect(code).toContain('import { transactionTables } from "convex-better-auth";');
@@ -71,16 +91,25 @@ describe("createConvexSchema", () => {
       "adapterTransaction",
       "adapterTransactionUndo",
     ]);
-    expect([...info.keys()].sort()).toEqual(Object.values(authTables).map((t) => t.modelName).sort());
+    expect([...info.keys()].sort()).toEqual(
+      Object.values(authTables)
+        .map((t) => t.modelName)
+        .sort(),
+    );
     for (const table of Object.values(authTables)) {
       const tableInfo = info.get(table.modelName)!;
       const physical = (key: string) => table.fields[key]?.fieldName ?? key;
       expect(tableInfo.idIndex, table.modelName).toBe("id");
-      expect([...tableInfo.fields].sort(), table.modelName).toEqual(["id", ...Object.keys(table.fields).map(physical)].sort());
+      expect([...tableInfo.fields].sort(), table.modelName).toEqual(
+        ["id", ...Object.keys(table.fields).map(physical)].sort(),
+      );
       // Every field Better Auth looks rows up by leads an index.
       for (const [key, field] of Object.entries(table.fields)) {
         if (!(field.unique || field.references || field.index || field.sortable)) continue;
-        expect(tableInfo.indexes.some((index) => index.fields[0] === physical(key)), `${table.modelName}.${key}`).toBe(true);
+        expect(
+          tableInfo.indexes.some((index) => index.fields[0] === physical(key)),
+          `${table.modelName}.${key}`,
+        ).toBe(true);
         if (field.unique) expect(tableInfo.uniqueFields, `${table.modelName}.${key}`).toContain(physical(key));
       }
     }
@@ -91,12 +120,21 @@ describe("createConvexSchema", () => {
       if (!table) continue;
       for (const fields of indexes) {
         const physical = fields.map((field) => table.fields[field]?.fieldName ?? field);
-        expect(info.get(table.modelName)!.indexes.map((index) => index.fields), `${model} ${fields}`).toContainEqual(physical);
+        expect(
+          info.get(table.modelName)!.indexes.map((index) => index.fields),
+          `${model} ${fields}`,
+        ).toContainEqual(physical);
       }
     }
     expect(info.get("session")!.indexes).toContainEqual({ name: "userId_expiresAt", fields: ["userId", "expiresAt"] });
-    expect(info.get("account")!.indexes).toContainEqual({ name: "providerId_accountId", fields: ["providerId", "accountId"] });
-    expect(info.get("member")!.indexes).toContainEqual({ name: "organizationId_userId", fields: ["organizationId", "userId"] });
+    expect(info.get("account")!.indexes).toContainEqual({
+      name: "providerId_accountId",
+      fields: ["providerId", "accountId"],
+    });
+    expect(info.get("member")!.indexes).toContainEqual({
+      name: "organizationId_userId",
+      fields: ["organizationId", "userId"],
+    });
   });
 
   test("takes the CLI's --output path, and drops session when sessions live in secondary storage", () => {
@@ -112,15 +150,17 @@ describe("createConvexSchema", () => {
       delete: async () => {},
     };
     expect(createConvexSchema({ secondaryStorage: storage }).code).not.toContain("session: defineTable");
-    expect(
-      createConvexSchema({ secondaryStorage: storage, session: { storeSessionInDatabase: true } }).code,
-    ).toContain("session: defineTable");
+    expect(createConvexSchema({ secondaryStorage: storage, session: { storeSessionInDatabase: true } }).code).toContain(
+      "session: defineTable",
+    );
   });
 
   test("is the adapter's createSchema", async () => {
     const ctx = { runQuery: async () => null } as unknown as RunCtx;
     const adapter = convexAdapter(ctx, { adapter: {} } as unknown as AuthComponentApi)(options);
-    expect(await adapter.createSchema!(options, "/app/schema.ts")).toEqual(createConvexSchema(options, "/app/schema.ts"));
+    expect(await adapter.createSchema!(options, "/app/schema.ts")).toEqual(
+      createConvexSchema(options, "/app/schema.ts"),
+    );
     expect((await adapter.createSchema!(options)).path).toBe(DEFAULT_SCHEMA_PATH);
   });
 });

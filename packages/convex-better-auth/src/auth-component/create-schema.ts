@@ -42,7 +42,7 @@ const HEADER = [
   "adapter, from your Better Auth options and plugins. Run it again after you",
   "change them.",
   "",
-  "Each table has an optional `id` field and an \"id\" index (ids your app",
+  'Each table has an optional `id` field and an "id" index (ids your app',
   "chooses); every other Better Auth id is the row's Convex `_id`. The indexes",
   "are the ones the adapter's query planner uses.",
   "",

@@ -25,7 +25,10 @@ const createAuthOptions = (_ctx: unknown): BetterAuthOptions => ({
 });
 
 function deployment() {
-  const { create, findOne, findMany, updateOne, updateMany, deleteOne, deleteMany } = createApi(localSchema, createAuthOptions);
+  const { create, findOne, findMany, updateOne, updateMany, deleteOne, deleteMany } = createApi(
+    localSchema,
+    createAuthOptions,
+  );
   const t = convexTest(defineSchema({}), { "/app/_generated/api.js": async () => ({}) });
   t.registerComponent("betterAuth", localSchema, {
     "/local/_generated/api.js": async () => ({}),
@@ -53,7 +56,11 @@ describe("a local install that exports only the seven basic adapter functions", 
     // Convex functions return Convex values: dates travel as JSON text here.
     const json = <T>(value: T): T => JSON.parse(JSON.stringify(value));
     const signedUp = await t.run(async (ctx) =>
-      json(await auth(ctx).api.signUpEmail({ body: { name: "Lee", email: "lee@example.com", password: "correct horse 1" } })),
+      json(
+        await auth(ctx).api.signUpEmail({
+          body: { name: "Lee", email: "lee@example.com", password: "correct horse 1" },
+        }),
+      ),
     );
     const signedIn = await t.run(async (ctx) =>
       json(await auth(ctx).api.signInEmail({ body: { email: "lee@example.com", password: "correct horse 1" } })),
@@ -77,7 +84,9 @@ describe("a local install that exports only the seven basic adapter functions", 
     await asUser.run(async (ctx) => await authComponent.safeGetAuthUser(ctx));
     expect(warn.mock.calls.filter(([message]) => String(message).includes("getAuthUser"))).toHaveLength(1);
 
-    const headers = await asUser.run(async (ctx) => Object.fromEntries((await authComponent.getHeaders(ctx)).entries()));
+    const headers = await asUser.run(async (ctx) =>
+      Object.fromEntries((await authComponent.getHeaders(ctx)).entries()),
+    );
     expect(headers.authorization).toBe(`Bearer ${session.token}`);
 
     await t.run(async (ctx) => {
@@ -97,7 +106,13 @@ describe("a local install that exports only the seven basic adapter functions", 
     const result = await t.run(async (ctx) => {
       const adapter = authComponent.adapter(ctx)(createAuthOptions(ctx));
       const now = new Date();
-      const data = { identifier: "reset:abc", value: "v", expiresAt: new Date(Date.now() + 60_000), createdAt: now, updatedAt: now };
+      const data = {
+        identifier: "reset:abc",
+        value: "v",
+        expiresAt: new Date(Date.now() + 60_000),
+        createdAt: now,
+        updatedAt: now,
+      };
       await adapter.create({ model: "verification", data });
       const where = [{ field: "identifier", value: "reset:abc" }];
       const first = await adapter.consumeOne!({ model: "verification", where });
@@ -115,15 +130,21 @@ describe("a local install that exports only the seven basic adapter functions", 
         where: [{ field: "key", value: "other" }],
         increment: { count: 1 },
       });
-      for (let i = 0; i < 3; i++) await adapter.create({ model: "rateLimit", data: { key: `k${i}`, count: 0, lastRequest: i } });
-      return JSON.parse(JSON.stringify({
-        first,
-        second,
-        bumped,
-        none,
-        total: await adapter.count({ model: "rateLimit" }),
-        some: await adapter.count({ model: "rateLimit", where: [{ field: "lastRequest", operator: "lt", value: 2 }] }),
-      }));
+      for (let i = 0; i < 3; i++)
+        await adapter.create({ model: "rateLimit", data: { key: `k${i}`, count: 0, lastRequest: i } });
+      return JSON.parse(
+        JSON.stringify({
+          first,
+          second,
+          bumped,
+          none,
+          total: await adapter.count({ model: "rateLimit" }),
+          some: await adapter.count({
+            model: "rateLimit",
+            where: [{ field: "lastRequest", operator: "lt", value: 2 }],
+          }),
+        }),
+      );
     });
     expect(result.first).toMatchObject({ identifier: "reset:abc", value: "v" });
     expect(result.second).toBeNull();
@@ -137,16 +158,28 @@ describe("a local install that exports only the seven basic adapter functions", 
     const { t, authComponent } = deployment();
     const error = await t
       .run(async (ctx) =>
-        authComponent.adapter(ctx)(createAuthOptions(ctx)).create({
-          model: "user",
-          data: { id: "chosen", name: "A", email: "a@example.com", emailVerified: false, createdAt: new Date(), updatedAt: new Date() },
-          forceAllowId: true,
-        }),
+        authComponent
+          .adapter(ctx)(createAuthOptions(ctx))
+          .create({
+            model: "user",
+            data: {
+              id: "chosen",
+              name: "A",
+              email: "a@example.com",
+              emailVerified: false,
+              createdAt: new Date(),
+              updatedAt: new Date(),
+            },
+            forceAllowId: true,
+          }),
       )
       .catch((caught: unknown) => caught);
     // Through Better Auth's adapter the component's INVALID_ARGUMENT is a 400 APIError.
     expect(error).toBeInstanceOf(APIError);
     expect((error as APIError).statusCode).toBe(400);
-    expect((error as APIError).body).toMatchObject({ code: "INVALID_ARGUMENT", message: expect.stringMatching(/generateId|`id` string field/) });
+    expect((error as APIError).body).toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringMatching(/generateId|`id` string field/),
+    });
   });
 });

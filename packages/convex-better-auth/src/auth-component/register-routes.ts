@@ -2,7 +2,11 @@ import { corsRouter } from "convex-helpers/server/cors";
 import { httpActionGeneric, type HttpRouter } from "convex/server";
 import { restoreForwardedHeaders } from "./forwarded-headers.js";
 import { deferredCommitsOf } from "../shared/deferred-commits.js";
+import { siteOriginsOf } from "../plugins/cross-domain/site-urls.js";
 import type { CreateAuth } from "./types.js";
+
+// What `createAuth` receives: the HTTP action ctx, or `{}` when only the options are read.
+type AuthCtx = Parameters<CreateAuth<any, AuthLike>>[0];
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -21,7 +25,10 @@ function payloadTooLarge(): Response {
 }
 
 function notAnObject(): Response {
-  return Response.json({ code: "VALIDATION_ERROR", message: "[body] Invalid input: expected a JSON object." }, { status: 400 });
+  return Response.json(
+    { code: "VALIDATION_ERROR", message: "[body] Invalid input: expected a JSON object." },
+    { status: 400 },
+  );
 }
 
 /**
@@ -90,7 +97,7 @@ export type LazyRouteOptions = {
  */
 export type RegisterableAuth = {
   handler: (request: Request) => Promise<Response>;
-  options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown };
+  options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown; plugins?: unknown };
   /** Better Auth's context, whose adapter may defer transaction commits (shared/deferred-commits.ts). */
   $context?: Promise<{ adapter?: unknown }>;
 };
@@ -100,7 +107,17 @@ type AuthLike = RegisterableAuth;
 function originsOf(auth: AuthLike): string[] {
   const origins = new Set<string>();
   const trusted = auth.options?.trustedOrigins;
-  if (Array.isArray(trusted)) for (const origin of trusted) if (typeof origin === "string") origins.add(origin.replace(/\*$/, ""));
+  if (Array.isArray(trusted))
+    for (const origin of trusted) if (typeof origin === "string") origins.add(origin.replace(/\*$/, ""));
+  // crossDomain({ siteUrl }) trusts its sites when Better Auth initialises,
+  // which the options read here do not show.
+  const plugins = auth.options?.plugins;
+  if (Array.isArray(plugins)) {
+    for (const plugin of plugins as { id?: unknown; options?: { siteUrl?: unknown } }[]) {
+      if (plugin?.id === "cross-domain")
+        for (const origin of siteOriginsOf(plugin.options?.siteUrl)) origins.add(origin);
+    }
+  }
   if (typeof auth.options?.baseURL === "string") {
     try {
       origins.add(new URL(auth.options.baseURL).origin);
@@ -111,11 +128,17 @@ function originsOf(auth: AuthLike): string[] {
   return [...origins];
 }
 
-function register(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, basePath: string, cors: CorsOptions | undefined, origins: () => string[]) {
+function register(
+  http: HttpRouter,
+  createAuth: CreateAuth<any, AuthLike>,
+  basePath: string,
+  cors: CorsOptions | undefined,
+  origins: () => string[],
+) {
   const handler = httpActionGeneric(async (ctx, request) => {
     const bounded = await boundRequestBody(request);
     if (bounded instanceof Response) return bounded;
-    const auth = createAuth(ctx as any);
+    const auth = createAuth(ctx as AuthCtx);
     // Commits of Better Auth transactions ride on the request's next write;
     // what is left is committed before the response leaves.
     const commits = auth.$context ? deferredCommitsOf((await auth.$context).adapter) : undefined;
@@ -163,8 +186,12 @@ function register(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, baseP
  * export default http;
  * ```
  */
-export function registerRoutes(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, options: { cors?: CorsOptions } = {}) {
-  const auth = createAuth({} as any);
+export function registerRoutes(
+  http: HttpRouter,
+  createAuth: CreateAuth<any, AuthLike>,
+  options: { cors?: CorsOptions } = {},
+) {
+  const auth = createAuth({} as AuthCtx);
   const basePath = auth.options?.basePath ?? DEFAULT_BASE_PATH;
   const origins = originsOf(auth);
   register(http, createAuth, basePath, options.cors, () => origins);
@@ -180,9 +207,17 @@ export function registerRoutes(http: HttpRouter, createAuth: CreateAuth<any, Aut
  * registerRoutesLazy(http, createAuth, { basePath: "/api/auth", cors: true });
  * ```
  */
-export function registerRoutesLazy(http: HttpRouter, createAuth: CreateAuth<any, AuthLike>, options: LazyRouteOptions = {}) {
+export function registerRoutesLazy(
+  http: HttpRouter,
+  createAuth: CreateAuth<any, AuthLike>,
+  options: LazyRouteOptions = {},
+) {
   let origins = options.trustedOrigins;
-  register(http, createAuth, options.basePath ?? DEFAULT_BASE_PATH, options.cors, () =>
-    (origins ??= originsOf(createAuth({} as any))),
+  register(
+    http,
+    createAuth,
+    options.basePath ?? DEFAULT_BASE_PATH,
+    options.cors,
+    () => (origins ??= originsOf(createAuth({} as AuthCtx))),
   );
 }

@@ -11,9 +11,10 @@ import type { Infer } from "convex/values";
  * };
  * ```
  */
-export type TriggerDoc<Schema extends SchemaDefinition<GenericSchema, boolean>, Table extends keyof Schema["tables"]> = Infer<
-  Schema["tables"][Table]["validator"]
-> & { _id: string; _creationTime: number };
+export type TriggerDoc<
+  Schema extends SchemaDefinition<GenericSchema, boolean>,
+  Table extends keyof Schema["tables"],
+> = Infer<Schema["tables"][Table]["validator"]> & { _id: string; _creationTime: number };
 
 /**
  * Functions run in the same Convex transaction as a Better Auth write to a

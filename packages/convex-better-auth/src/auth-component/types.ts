@@ -14,14 +14,11 @@ import type { RegisterableAuth } from "./register-routes.js";
  * three; what it may write depends on which one it got.
  */
 export type GenericCtx<DataModel extends GenericDataModel = GenericDataModel> =
-  | GenericQueryCtx<DataModel>
-  | GenericMutationCtx<DataModel>
-  | GenericActionCtx<DataModel>;
+  GenericQueryCtx<DataModel> | GenericMutationCtx<DataModel> | GenericActionCtx<DataModel>;
 
 /** A ctx that can call mutations: a mutation or an action ctx. */
 export type RunMutationCtx<DataModel extends GenericDataModel = GenericDataModel> =
-  | GenericMutationCtx<DataModel>
-  | GenericActionCtx<DataModel>;
+  GenericMutationCtx<DataModel> | GenericActionCtx<DataModel>;
 
 /**
  * The adapter functions every Better Auth component exports. A local install

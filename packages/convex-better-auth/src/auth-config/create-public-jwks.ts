@@ -119,7 +119,7 @@ export function createPublicJwks(rows: readonly JwksRowLike[]): PublicJwks {
       const key: PublicJwk = {
         kty: source.kty,
         kid: row.id,
-        alg: row.alg ?? inferJwkAlg(source.kty, typeof source.crv === "string" ? source.crv : row.crv ?? undefined),
+        alg: row.alg ?? inferJwkAlg(source.kty, typeof source.crv === "string" ? source.crv : (row.crv ?? undefined)),
         use: "sig",
       };
       for (const member of PUBLIC_MEMBERS[source.kty] ?? []) {

@@ -101,7 +101,9 @@ describe("createPublicJwks", () => {
   });
 
   it("rejects a row whose publicKey is not a JWK", () => {
-    expect(() => createPublicJwks([{ id: "bad", publicKey: "nope" }])).toThrow(/"bad" has a publicKey that is not a JSON Web Key/);
+    expect(() => createPublicJwks([{ id: "bad", publicKey: "nope" }])).toThrow(
+      /"bad" has a publicKey that is not a JSON Web Key/,
+    );
   });
 });
 
@@ -109,7 +111,12 @@ describe("parseJwksOption", () => {
   it("accepts a single row and string or numeric dates", async () => {
     const row = await rsaRow("kid-1");
     const [parsed] = parseJwksOption(JSON.stringify({ ...row, createdAt: "2024-01-01T00:00:00.000Z", expiresAt: 5 }));
-    expect(parsed).toMatchObject({ id: "kid-1", alg: "RS256", createdAt: Date.parse("2024-01-01T00:00:00.000Z"), expiresAt: 5 });
+    expect(parsed).toMatchObject({
+      id: "kid-1",
+      alg: "RS256",
+      createdAt: Date.parse("2024-01-01T00:00:00.000Z"),
+      expiresAt: 5,
+    });
   });
 
   it("infers a missing alg from the public key", async () => {
@@ -122,7 +129,9 @@ describe("parseJwksOption", () => {
   });
 
   it("rejects rows without the private key and bad dates", () => {
-    expect(() => parseJwksOption(JSON.stringify([{ id: "a", publicKey: "{}" }]))).toThrow(/entry 0 is missing "privateKey"/);
+    expect(() => parseJwksOption(JSON.stringify([{ id: "a", publicKey: "{}" }]))).toThrow(
+      /entry 0 is missing "privateKey"/,
+    );
     expect(() =>
       parseJwksOption(JSON.stringify([{ id: "a", publicKey: "{}", privateKey: "x", createdAt: "yesterday" }])),
     ).toThrow(/invalid createdAt/);

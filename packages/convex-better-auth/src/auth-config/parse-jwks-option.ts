@@ -48,7 +48,13 @@ function algOf(row: Record<string, unknown>): string {
 function toEpochMs(value: unknown, field: string, index: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const ms =
-    value instanceof Date ? value.getTime() : typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === "number"
+        ? value
+        : typeof value === "string"
+          ? Date.parse(value)
+          : NaN;
   if (!Number.isFinite(ms)) {
     throw new Error(`[convex-better-auth] jwks entry ${index} has an invalid ${field}: ${JSON.stringify(value)}.`);
   }
@@ -87,7 +93,9 @@ export function parseJwksOption(jwks: string): ExportedJwk[] {
   }
   const entries = Array.isArray(parsed) ? parsed : [parsed];
   if (entries.length === 0) {
-    throw new Error("[convex-better-auth] The `jwks` value holds no keys. Re-export them with auth.api.getLatestJwks().");
+    throw new Error(
+      "[convex-better-auth] The `jwks` value holds no keys. Re-export them with auth.api.getLatestJwks().",
+    );
   }
   return entries.map((entry: unknown, index) => {
     if (typeof entry !== "object" || entry === null) {

@@ -92,10 +92,7 @@ export type CreateApiOptions = {
  * } = createApi(schema, createAuthOptions);
  * ```
  */
-export function createComponentApi(
-  schema: SchemaDefinition<GenericSchema, boolean>,
-  options: CreateApiOptions,
-) {
+export function createComponentApi(schema: SchemaDefinition<GenericSchema, boolean>, options: CreateApiOptions) {
   let cached: SchemaInfo | undefined;
   // Described lazily: module load stays cheap when Convex analyzes the bundle.
   const info = () => (cached ??= describeSchema(schema, options.uniqueFields));
@@ -135,7 +132,13 @@ export function createComponentApi(
       handler: async (ctx, args) => {
         await commitDeferred(ctx, args.commit);
         const table = requireTable(info(), args.input.model);
-        const doc = await insertRow(ctx, table, (args.input.data ?? {}) as Record<string, unknown>, args, await journal(ctx, args.transaction));
+        const doc = await insertRow(
+          ctx,
+          table,
+          (args.input.data ?? {}) as Record<string, unknown>,
+          args,
+          await journal(ctx, args.transaction),
+        );
         return { ...selectFields(table, doc, args.select), ...(await alsoRead(ctx.db, args.alsoRead)) };
       },
     }),
@@ -177,7 +180,10 @@ export function createComponentApi(
       handler: async (ctx, args) => {
         const table = requireTable(info(), args.model);
         if (args.sortBy) requireFields(table, [args.sortBy.field]);
-        const numItems = Math.max(1, Math.min(args.paginationOpts?.numItems ?? args.limit ?? 100, args.limit ?? Infinity));
+        const numItems = Math.max(
+          1,
+          Math.min(args.paginationOpts?.numItems ?? args.limit ?? 100, args.limit ?? Infinity),
+        );
         const page = await readRows(ctx.db, table, checkWhere(table, args.where), args.sortBy, {
           cursor: args.paginationOpts?.cursor ?? null,
           numItems,
@@ -210,7 +216,10 @@ export function createComponentApi(
     }),
 
     updateOne: componentMutation({
-      args: { input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }), ...vHandles },
+      args: {
+        input: v.object({ model: v.string(), where: v.optional(v.array(vWhere)), update: v.any() }),
+        ...vHandles,
+      },
       returns: v.union(vDoc, v.null()),
       handler: async (ctx, args) => {
         await commitDeferred(ctx, args.commit);
@@ -219,7 +228,16 @@ export function createComponentApi(
         if (where.length === 0) return null;
         const row = await findFirst(ctx.db, table, where);
         if (!row) return null;
-        return withAuthId(await patchRow(ctx, table, row, (args.input.update ?? {}) as Record<string, unknown>, args, await journal(ctx, args.transaction)));
+        return withAuthId(
+          await patchRow(
+            ctx,
+            table,
+            row,
+            (args.input.update ?? {}) as Record<string, unknown>,
+            args,
+            await journal(ctx, args.transaction),
+          ),
+        );
       },
     }),
 
@@ -238,7 +256,8 @@ export function createComponentApi(
           numItems: args.paginationOpts?.numItems ?? BATCH_SIZE,
         });
         const log = page.rows.length > 0 ? await journal(ctx, args.transaction) : undefined;
-        for (const row of page.rows) await patchRow(ctx, table, row, (args.input.update ?? {}) as Record<string, unknown>, args, log);
+        for (const row of page.rows)
+          await patchRow(ctx, table, row, (args.input.update ?? {}) as Record<string, unknown>, args, log);
         return { count: page.rows.length, isDone: page.isDone, continueCursor: page.continueCursor };
       },
     }),

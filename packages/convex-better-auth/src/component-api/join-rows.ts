@@ -53,7 +53,8 @@ export async function joinRows(
       continue;
     }
     const limit = one ? 1 : Math.max(0, Math.min(config.limit ?? 100, 1000));
-    const rows = limit === 0 ? [] : await readFirstRows(db, table, [{ field: config.on.to, value: value as string }], limit);
+    const rows =
+      limit === 0 ? [] : await readFirstRows(db, table, [{ field: config.on.to, value: value as string }], limit);
     joined[model] = one ? (rows[0] ? withAuthId(rows[0]) : null) : rows.map(withAuthId);
   }
   return joined;

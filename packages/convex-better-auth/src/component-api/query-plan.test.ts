@@ -9,7 +9,9 @@ const table = (name: string) => info.get(name)!;
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe("planQuery", () => {
@@ -26,7 +28,10 @@ describe("planQuery", () => {
   });
 
   test("an equality plus a sort uses the compound index and streams in order", () => {
-    const plan = planQuery(table("verification"), [{ field: "identifier", value: "x" }], { field: "createdAt", direction: "desc" });
+    const plan = planQuery(table("verification"), [{ field: "identifier", value: "x" }], {
+      field: "createdAt",
+      direction: "desc",
+    });
     expect(plan).toMatchObject({ index: "identifier_createdAt", sorted: true, order: "desc", exact: true });
   });
 
@@ -60,6 +65,10 @@ describe("planQuery", () => {
   });
 
   test("listing a whole table needs no index and warns of none", () => {
-    expect(planQuery(table("jwks"), [])).toMatchObject({ index: "by_creation_time", exact: true, missingIndex: undefined });
+    expect(planQuery(table("jwks"), [])).toMatchObject({
+      index: "by_creation_time",
+      exact: true,
+      missingIndex: undefined,
+    });
   });
 });

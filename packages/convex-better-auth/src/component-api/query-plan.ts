@@ -132,7 +132,9 @@ function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy
   }
   const orderField = range ? range.field : next;
   const sorted =
-    !sortBy || (orderField === sortBy.field && !fannedOut) || prefix.some((p) => p.field === sortBy.field && p.values.length === 1);
+    !sortBy ||
+    (orderField === sortBy.field && !fannedOut) ||
+    prefix.some((p) => p.field === sortBy.field && p.values.length === 1);
   const usedEq = prefix.length;
   const usedRange = range ? (range.lower ? 1 : 0) + (range.upper ? 1 : 0) : 0;
   const totalRange = constraints.lower.size + constraints.upper.size;

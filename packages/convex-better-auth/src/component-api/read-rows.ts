@@ -264,7 +264,11 @@ export async function findFirst(db: Db, table: TableInfo, where: readonly Where[
  * selection returns it whole. A selected field the row does not store comes
  * back `null`, as from a SQL column.
  */
-export function selectFields(_table: TableInfo, row: Row, select: readonly string[] | undefined): Record<string, unknown> {
+export function selectFields(
+  _table: TableInfo,
+  row: Row,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
   if (!select || select.length === 0) return withAuthId(row);
   const projected: Record<string, unknown> = {};
   for (const field of select) projected[field] = fieldValue(row, field) ?? null;

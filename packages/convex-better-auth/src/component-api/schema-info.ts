@@ -101,11 +101,10 @@ export function requireFields(table: TableInfo, fields: Iterable<string>): void 
   for (const field of fields) {
     if (field === "_id" || field === "_creationTime" || field === "id") continue;
     if (!table.fields.has(field)) {
-      throw convexBetterAuthError(
-        "UNKNOWN_FIELD",
-        `Unknown field "${field}" on model "${table.name}".`,
-        { model: table.name, field },
-      );
+      throw convexBetterAuthError("UNKNOWN_FIELD", `Unknown field "${field}" on model "${table.name}".`, {
+        model: table.name,
+        field,
+      });
     }
   }
 }

@@ -33,11 +33,7 @@ const vStep = v.object({ isDone: v.boolean() });
  * const journal = await tx.journal(ctx, args.transaction);
  * ```
  */
-export function createTransactionApi(
-  tables: Record<string, unknown>,
-  info: () => SchemaInfo,
-  module: string,
-) {
+export function createTransactionApi(tables: Record<string, unknown>, info: () => SchemaInfo, module: string) {
   const enabled = hasTransactionTables(tables);
 
   return {
@@ -55,7 +51,10 @@ export function createTransactionApi(
      * mutation. One step each: a spilled journal is marked committed and the
      * expiry job drops the rest.
      */
-    commitDeferred: async (ctx: GenericMutationCtx<GenericDataModel>, ids: readonly string[] | undefined): Promise<void> => {
+    commitDeferred: async (
+      ctx: GenericMutationCtx<GenericDataModel>,
+      ids: readonly string[] | undefined,
+    ): Promise<void> => {
       if (!enabled || !ids) return;
       for (const id of ids) await commitTransaction(ctx, id);
     },

@@ -60,11 +60,17 @@ export function matchesClause(row: Row, clause: Where): boolean {
       return Array.isArray(value) && !value.some((item) => fold(item) === fold(stored));
     case "contains":
       if (Array.isArray(stored)) return stored.some((item) => fold(item) === fold(value));
-      return typeof stored === "string" && typeof value === "string" && String(fold(stored)).includes(String(fold(value)));
+      return (
+        typeof stored === "string" && typeof value === "string" && String(fold(stored)).includes(String(fold(value)))
+      );
     case "starts_with":
-      return typeof stored === "string" && typeof value === "string" && String(fold(stored)).startsWith(String(fold(value)));
+      return (
+        typeof stored === "string" && typeof value === "string" && String(fold(stored)).startsWith(String(fold(value)))
+      );
     case "ends_with":
-      return typeof stored === "string" && typeof value === "string" && String(fold(stored)).endsWith(String(fold(value)));
+      return (
+        typeof stored === "string" && typeof value === "string" && String(fold(stored)).endsWith(String(fold(value)))
+      );
   }
 }
 

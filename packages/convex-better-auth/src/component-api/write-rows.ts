@@ -20,7 +20,7 @@ export type TriggerHandles = {
 };
 
 function fieldValidators(table: TableInfo): Record<string, Validator<any, any, any>> {
-  return ((table.validator as { fields?: Record<string, Validator<any, any, any>> }).fields ?? {});
+  return (table.validator as { fields?: Record<string, Validator<any, any, any>> }).fields ?? {};
 }
 
 /**

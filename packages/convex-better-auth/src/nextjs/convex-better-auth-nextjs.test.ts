@@ -69,7 +69,10 @@ beforeAll(async () => {
     const { path, args } = (await request.json()) as { path: string; args: unknown[] };
     const token = request.headers.get("authorization")?.replace(/^Bearer /, "") ?? null;
     if (token && rejectTokens.has(token)) {
-      return Response.json({ code: "InvalidAuthHeader", message: "Could not validate token: InvalidSignature" }, { status: 401 });
+      return Response.json(
+        { code: "InvalidAuthHeader", message: "Could not validate token: InvalidSignature" },
+        { status: 401 },
+      );
     }
     executions.set(path, (executions.get(path) ?? 0) + 1);
     const appError = appErrors.get(path);
@@ -134,7 +137,9 @@ const summarize = makeFunctionReference<"action", { id: string }, unknown>("ai:s
 
 describe("convexBetterAuthNextJs: options", () => {
   it("rejects an empty convexSiteUrl and the .convex.cloud URL", () => {
-    expect(() => convexBetterAuthNextJs({ convexUrl: cloud.url, convexSiteUrl: "" })).toThrow(/INVALID_CONVEX_SITE_URL/);
+    expect(() => convexBetterAuthNextJs({ convexUrl: cloud.url, convexSiteUrl: "" })).toThrow(
+      /INVALID_CONVEX_SITE_URL/,
+    );
     try {
       convexBetterAuthNextJs({ convexUrl: cloud.url, convexSiteUrl: "https://happy-otter-123.convex.cloud" });
       expect.unreachable();
@@ -146,7 +151,15 @@ describe("convexBetterAuthNextJs: options", () => {
 
   it("returns exactly the documented helpers", () => {
     expect(Object.keys(helpers()).sort()).toEqual(
-      ["fetchAuthAction", "fetchAuthMutation", "fetchAuthQuery", "getToken", "handler", "isAuthenticated", "preloadAuthQuery"].sort(),
+      [
+        "fetchAuthAction",
+        "fetchAuthMutation",
+        "fetchAuthQuery",
+        "getToken",
+        "handler",
+        "isAuthenticated",
+        "preloadAuthQuery",
+      ].sort(),
     );
   });
 });
@@ -273,7 +286,12 @@ describe("convexBetterAuthNextJs: authenticated Convex calls", () => {
     expect(await fetchAuthQuery(whoAmI)).toMatchObject({ path: "users:me", args: {} });
     expect(await fetchAuthMutation(send, { body: "hi" })).toMatchObject({ path: "messages:send", token });
     expect(await fetchAuthAction(summarize, { id: "1" })).toMatchObject({ path: "ai:summarize", token });
-    expect(cloud.requests.map((request) => request.url)).toEqual(["/api/query", "/api/query", "/api/mutation", "/api/action"]);
+    expect(cloud.requests.map((request) => request.url)).toEqual([
+      "/api/query",
+      "/api/query",
+      "/api/mutation",
+      "/api/action",
+    ]);
     expect(cloud.requests.every((request) => request.headers.authorization === `Bearer ${token}`)).toBe(true);
     // One token request for the whole "request", thanks to the cache.
     expect(site.requests.filter((request) => request.url === "/api/auth/convex/token")).toHaveLength(1);
@@ -290,7 +308,11 @@ describe("convexBetterAuthNextJs: authenticated Convex calls", () => {
     const withBigint = makeFunctionReference<"query", { channel: string; after: bigint }, unknown>("messages:list");
     const { preloadAuthQuery, getToken } = helpers();
     const ours = await preloadAuthQuery(withBigint, { channel: "general", after: 2n });
-    const theirs = await preloadQuery(withBigint, { channel: "general", after: 2n }, { token: await getToken(), url: cloud.url });
+    const theirs = await preloadQuery(
+      withBigint,
+      { channel: "general", after: 2n },
+      { token: await getToken(), url: cloud.url },
+    );
     expect(ours).toEqual(theirs);
   });
 
@@ -319,7 +341,9 @@ describe("convexBetterAuthNextJs: authenticated Convex calls", () => {
     appErrors.set("messages:send", "Unauthorized: only the channel owner can post");
     setRequest({ "better-auth.session_token": "valid.sig", "better-auth.convex_jwt": cached });
     const { fetchAuthMutation, fetchAuthAction } = helpers();
-    await expect(fetchAuthMutation(send, { body: "hi" })).rejects.toThrow("Unauthorized: only the channel owner can post");
+    await expect(fetchAuthMutation(send, { body: "hi" })).rejects.toThrow(
+      "Unauthorized: only the channel owner can post",
+    );
     expect(executions.get("messages:send")).toBe(1);
     // Nor an action, nor this library's UNAUTHENTICATED thrown after running.
     appErrors.set("ai:summarize", "Unauthorized");
@@ -340,7 +364,10 @@ describe("convexBetterAuthNextJs: authenticated Convex calls", () => {
     const result = (await helpers().fetchAuthMutation(send, { body: "hi" })) as { token: string };
     expect(result.token).not.toBe(cached);
     expect(executions.get("messages:send")).toBe(1);
-    expect(cloud.requests.map((request) => request.headers.authorization)).toEqual([`Bearer ${cached}`, `Bearer ${result.token}`]);
+    expect(cloud.requests.map((request) => request.headers.authorization)).toEqual([
+      `Bearer ${cached}`,
+      `Bearer ${result.token}`,
+    ]);
   });
 
   it("does not retry or swallow Next's notFound() raised during the call", async () => {

@@ -6,7 +6,10 @@ import { cache } from "react";
 import { createAuthRouteHandlers, type AuthRouteHandlers } from "../server-core/auth-route-handlers.js";
 import { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
-import { createAuthenticatedConvexCalls, type AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
+import {
+  createAuthenticatedConvexCalls,
+  type AuthenticatedConvexCalls,
+} from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 import { readNextRequestHeaders } from "./read-next-request-headers.js";
 

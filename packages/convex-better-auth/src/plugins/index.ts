@@ -25,3 +25,6 @@ export type {
   StoredJwk,
 } from "./convex/types.js";
 export type { ExportedJwk } from "../auth-config/parse-jwks-option.js";
+export { crossDomain } from "./cross-domain/cross-domain-plugin.js";
+export { CROSS_DOMAIN_ERROR_CODES, type CrossDomainErrorCode } from "./cross-domain/error-codes.js";
+export type { CrossDomainOptions } from "./cross-domain/types.js";

@@ -76,7 +76,12 @@ beforeEach(() => {
 });
 
 function requestHeaders(cookie: string): Headers {
-  const headers = new Headers({ cookie, host: "start.example.com", "x-forwarded-proto": "https", "accept-encoding": "br" });
+  const headers = new Headers({
+    cookie,
+    host: "start.example.com",
+    "x-forwarded-proto": "https",
+    "accept-encoding": "br",
+  });
   vi.mocked(getRequestHeaders).mockReturnValue(headers as never);
   return headers;
 }
@@ -90,9 +95,9 @@ const tokenRequests = () => site.requests.filter((request) => request.url === "/
 
 describe("convexBetterAuthReactStart", () => {
   it("rejects the .convex.cloud URL as convexSiteUrl", () => {
-    expect(() => convexBetterAuthReactStart({ convexUrl: cloud.url, convexSiteUrl: "https://a-b-1.convex.cloud" })).toThrow(
-      /INVALID_CONVEX_SITE_URL.*\.convex\.site/,
-    );
+    expect(() =>
+      convexBetterAuthReactStart({ convexUrl: cloud.url, convexSiteUrl: "https://a-b-1.convex.cloud" }),
+    ).toThrow(/INVALID_CONVEX_SITE_URL.*\.convex\.site/);
   });
 
   it("getToken reads getRequestHeaders() and asks for an uncompressed answer", async () => {

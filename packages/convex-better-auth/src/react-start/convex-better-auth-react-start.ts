@@ -2,7 +2,10 @@ import { getRequestHeaders } from "@tanstack/react-start/server";
 import { proxyAuthRequest } from "../server-core/proxy-auth-request.js";
 import { isConvexAuthError } from "../server-core/call-with-convex-token.js";
 import { createConvexTokenGetter, type ConvexTokenResult } from "../server-core/convex-token-getter.js";
-import { createAuthenticatedConvexCalls, type AuthenticatedConvexCalls } from "../server-core/authenticated-convex-calls.js";
+import {
+  createAuthenticatedConvexCalls,
+  type AuthenticatedConvexCalls,
+} from "../server-core/authenticated-convex-calls.js";
 import { resolveServerOptions, type ConvexBetterAuthServerOptions } from "../server-core/server-options.js";
 
 /**

@@ -19,7 +19,8 @@ beforeEach(() => {
   authState = { isLoading: false, isAuthenticated: true, isRefreshing: false };
   queryBehaviour = () => ({ name: "Ada" });
   vi.mocked(useConvexAuth).mockImplementation(() => authState);
-  vi.mocked(useQuery).mockImplementation(((_query: unknown, args: unknown) => (args === "skip" ? undefined : queryBehaviour())) as never);
+  vi.mocked(useQuery).mockImplementation(((_query: unknown, args: unknown) =>
+    args === "skip" ? undefined : queryBehaviour()) as never);
   // React logs every caught render error; the tests throw on purpose.
   vi.spyOn(console, "error").mockImplementation(() => {});
 });
@@ -35,7 +36,9 @@ class Outer extends Component<{ children: ReactNode }, { error: unknown }> {
     return { error };
   }
   override render() {
-    return this.state.error ? createElement("p", { "data-testid": "outer" }, String((this.state.error as Error).message)) : this.props.children;
+    return this.state.error
+      ? createElement("p", { "data-testid": "outer" }, String((this.state.error as Error).message))
+      : this.props.children;
   }
 }
 

@@ -56,7 +56,8 @@ class AuthErrorBoundary extends Component<BoundaryProps, BoundaryState> {
   }
 
   override componentDidUpdate(previous: BoundaryProps): void {
-    if (this.state.caught && !previous.authenticated && this.props.authenticated) this.setState({ caught: false, error: undefined });
+    if (this.state.caught && !previous.authenticated && this.props.authenticated)
+      this.setState({ caught: false, error: undefined });
   }
 
   override render(): ReactNode {
@@ -104,7 +105,14 @@ function AuthUserSubscription({
  * </AuthBoundary>
  * ```
  */
-export function AuthBoundary({ children, onUnauth, authClient, getAuthUserFn, isAuthError, renderFallback }: AuthBoundaryProps) {
+export function AuthBoundary({
+  children,
+  onUnauth,
+  authClient,
+  getAuthUserFn,
+  isAuthError,
+  renderFallback,
+}: AuthBoundaryProps) {
   const { isAuthenticated } = useConvexAuth();
   const latest = useRef({ onUnauth, authClient });
   useEffect(() => {

@@ -35,7 +35,9 @@ describe("fetchConvexTokenWith", () => {
   });
 
   it.each([401, 403])("treats %i as signed out", async (status) => {
-    const outcome = await fetchConvexTokenWith(clientAnswering(() => Response.json({ code: "SESSION_REQUIRED" }, { status })));
+    const outcome = await fetchConvexTokenWith(
+      clientAnswering(() => Response.json({ code: "SESSION_REQUIRED" }, { status })),
+    );
     expect(outcome).toEqual({ kind: "signed-out", status });
   });
 
@@ -70,17 +72,27 @@ describe("toSessionObservation", () => {
 
   it("maps Better Auth's session store states", () => {
     expect(toSessionObservation({ data: null, isPending: true, error: null })).toEqual({ kind: "pending" });
-    expect(toSessionObservation({ data: session, isPending: false, error: null })).toEqual({ kind: "session", sessionId: "s1" });
+    expect(toSessionObservation({ data: session, isPending: false, error: null })).toEqual({
+      kind: "session",
+      sessionId: "s1",
+    });
     expect(toSessionObservation({ data: null, isPending: false, error: null })).toEqual({ kind: "no-session" });
   });
 
   it("reports 401/403 as no session", () => {
-    expect(toSessionObservation({ data: null, isPending: false, error: { status: 401 } })).toEqual({ kind: "no-session" });
-    expect(toSessionObservation({ data: session, isPending: false, error: { status: 403 } })).toEqual({ kind: "no-session" });
+    expect(toSessionObservation({ data: null, isPending: false, error: { status: 401 } })).toEqual({
+      kind: "no-session",
+    });
+    expect(toSessionObservation({ data: session, isPending: false, error: { status: 403 } })).toEqual({
+      kind: "no-session",
+    });
   });
 
   it("never reports a failed get-session as a sign-out", () => {
-    expect(toSessionObservation({ data: null, isPending: false, error: { status: 503 } })).toEqual({ kind: "error", status: 503 });
+    expect(toSessionObservation({ data: null, isPending: false, error: { status: 503 } })).toEqual({
+      kind: "error",
+      status: 503,
+    });
     expect(toSessionObservation({ data: null, isPending: false, error: new TypeError("Failed to fetch") })).toEqual({
       kind: "error",
     });

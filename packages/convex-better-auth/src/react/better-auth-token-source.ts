@@ -43,7 +43,11 @@ type TokenRequestOptions = {
 export type ConvexBetterAuthClient = {
   useSession(): BetterAuthSessionState;
   getSession(): Promise<unknown>;
-  convex: { token(options?: TokenRequestOptions): Promise<ConvexTokenResponse> };
+  convex: {
+    token(options?: TokenRequestOptions): Promise<ConvexTokenResponse>;
+    /** From `convexClient()`: lets the provider stop authenticated queries before a sign-out. */
+    onSignOut?: unknown;
+  };
 };
 
 /**
@@ -92,7 +96,9 @@ function statusOf(error: unknown): number | undefined {
  * const manager = createTokenManager({ fetchToken: () => fetchConvexTokenWith(authClient) });
  * ```
  */
-export async function fetchConvexTokenWith(authClient: Pick<ConvexBetterAuthClient, "convex">): Promise<TokenFetchOutcome> {
+export async function fetchConvexTokenWith(
+  authClient: Pick<ConvexBetterAuthClient, "convex">,
+): Promise<TokenFetchOutcome> {
   let retryAfterMs: number | undefined;
   try {
     const { data, error } = await authClient.convex.token({

@@ -54,7 +54,8 @@ function createFakeAuthClient(initial: BetterAuthSessionState = { data: null, is
 let serial = 0;
 /** An unsigned JWT-shaped token: the client side only reads `exp`. */
 function fakeJwt(expiresInSeconds = 900): string {
-  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const encode = (value: object) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   const exp = Math.floor(Date.now() / 1000) + expiresInSeconds;
   return `${encode({ alg: "RS256" })}.${encode({ sub: `user-${++serial}`, iat: exp - 900, exp })}.sig`;
 }
@@ -140,7 +141,9 @@ describe("useAuthFromBetterAuth", () => {
 
   it("retries at once when the browser comes back online", async () => {
     const fake = createFakeAuthClient(signedIn());
-    const { result } = renderHook(() => useAuthFromBetterAuth(fake.client, { retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } }));
+    const { result } = renderHook(() =>
+      useAuthFromBetterAuth(fake.client, { retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } }),
+    );
     await waitFor(() => expect(result.current.isAuthenticated).toBe(true));
     fake.queueTokens("network-error");
     const pending = result.current.fetchAccessToken({ forceRefreshToken: true });
@@ -156,7 +159,10 @@ describe("useAuthFromBetterAuth", () => {
 function fakeConvexClient() {
   const client = {
     setAuth: vi.fn(
-      (fetchToken: (args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>, onChange: (ok: boolean) => void) => {
+      (
+        fetchToken: (args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>,
+        onChange: (ok: boolean) => void,
+      ) => {
         void fetchToken({ forceRefreshToken: false }).then((token) => onChange(Boolean(token)));
       },
     ),
@@ -197,12 +203,19 @@ describe("ConvexBetterAuthProvider", () => {
   it("renders with a real ConvexReactClient and feeds it the initial token", async () => {
     const fake = createFakeAuthClient();
     // Nothing listens there: the client keeps reconnecting, and auth stays unconfirmed.
-    const convex = new ConvexReactClient(`http://127.0.0.1:${await unusedPort()}`, { unsavedChangesWarning: false, logger: false });
+    const convex = new ConvexReactClient(`http://127.0.0.1:${await unusedPort()}`, {
+      unsavedChangesWarning: false,
+      logger: false,
+    });
     const setAuth = vi.spyOn(convex, "setAuth");
     const initialToken = fakeJwt();
     try {
       render(
-        createElement(ConvexBetterAuthProvider, { client: convex, authClient: fake.client, initialToken }, createElement(AuthState)),
+        createElement(
+          ConvexBetterAuthProvider,
+          { client: convex, authClient: fake.client, initialToken },
+          createElement(AuthState),
+        ),
       );
       await waitFor(() => expect(setAuth).toHaveBeenCalled());
       const fetchToken = setAuth.mock.calls[0]![0];

@@ -1,9 +1,11 @@
 "use client";
 import { ConvexProviderWithAuth } from "convex/react";
 import { useCallback, type ReactNode } from "react";
+import type { AppActiveSignal } from "./app-active-signal.js";
 import type { ConvexBetterAuthClient } from "./better-auth-token-source.js";
 import type { TokenRetryOptions } from "./token-manager-types.js";
 import { useAuthFromBetterAuth } from "./use-auth-from-better-auth.js";
+import { useOneTimeTokenHandoff } from "./use-one-time-token-handoff.js";
 
 /**
  * Props of {@link ConvexBetterAuthProvider}.
@@ -22,6 +24,24 @@ export type ConvexBetterAuthProviderProps = {
   initialToken?: string | null | undefined;
   /** Backoff for transient `/convex/token` failures. */
   retry?: TokenRetryOptions;
+  /**
+   * Subscribes to "the app is in front again": pending token retries run at
+   * once, and a token that expired in the background is renewed. React
+   * Native has no DOM events for it; pass `appStateActiveSignal(AppState)`,
+   * created outside components.
+   *
+   * @default the tab becoming visible or the window gaining focus, where there is a DOM; nothing otherwise
+   *
+   * @example
+   * ```tsx
+   * import { AppState } from "react-native";
+   * import { appStateActiveSignal } from "convex-better-auth/react";
+   *
+   * const onAppActive = appStateActiveSignal(AppState);
+   * <ConvexBetterAuthProvider client={convex} authClient={authClient} onAppActive={onAppActive}>{children}</ConvexBetterAuthProvider>;
+   * ```
+   */
+  onAppActive?: AppActiveSignal;
   children?: ReactNode;
 };
 
@@ -32,6 +52,16 @@ export type ConvexBetterAuthProviderProps = {
  *
  * Transient failures (network, 5xx, 429) on `get-session` or `/convex/token`
  * never sign the user out; only the server saying the session is gone does.
+ *
+ * With `crossDomainClient()` (an app on another origin than the Convex
+ * site), a page opened with `?ott=` — the end of an OAuth, magic-link or
+ * email-verification redirect — completes that sign-in: the token leaves the
+ * URL, is exchanged for the session, and auth reports loading, not signed
+ * out, until the session is there.
+ *
+ * It needs no DOM and stores nothing itself: in React Native (with Better
+ * Auth's `expoClient`, which keeps the session in SecureStore) it works as
+ * in a browser, with `onAppActive` standing in for the tab's visibility.
  *
  * @example
  * ```tsx
@@ -51,8 +81,24 @@ export type ConvexBetterAuthProviderProps = {
  * }
  * ```
  */
-export function ConvexBetterAuthProvider({ client, authClient, initialToken, retry, children }: ConvexBetterAuthProviderProps) {
-  const auth = useAuthFromBetterAuth(authClient, { initialToken, ...(retry ? { retry } : {}) });
+export function ConvexBetterAuthProvider({
+  client,
+  authClient,
+  initialToken,
+  retry,
+  onAppActive,
+  children,
+}: ConvexBetterAuthProviderProps) {
+  // A cross-domain redirect sign-in (`?ott=`) completes before the session
+  // store's first answer may count as signed out.
+  const handingOff = useOneTimeTokenHandoff(authClient);
+  const auth = useAuthFromBetterAuth(authClient, {
+    initialToken,
+    client,
+    holdSession: handingOff,
+    ...(retry ? { retry } : {}),
+    ...(onAppActive ? { onAppActive } : {}),
+  });
   // The state lives in this component; ConvexProviderWithAuth re-renders with
   // it and only needs a hook that returns it.
   const useAuth = useCallback(() => auth, [auth]);

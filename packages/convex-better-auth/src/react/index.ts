@@ -24,6 +24,12 @@ export {
   type ConvexBetterAuthClient,
 } from "./better-auth-token-source.js";
 export { createTokenManager } from "./token-manager.js";
+export {
+  appStateActiveSignal,
+  browserAppActiveSignal,
+  type AppActiveSignal,
+  type AppStateLike,
+} from "./app-active-signal.js";
 export type {
   SessionObservation,
   TokenFetchOutcome,

@@ -117,6 +117,25 @@ export type TokenManager = {
   subscribe: (listener: () => void) => () => void;
   /** Cut a pending retry delay short (the browser came back online, the tab became visible). */
   retryNow: () => void;
+  /**
+   * The app is in front again (tab visible, React Native `AppState`
+   * "active"): cut pending retry delays short and, when the held token has
+   * expired or expires within a minute, fetch a new one now. Convex, which
+   * may have missed its refresh while the app was suspended, then gets that
+   * token (or the request in flight) when it asks on reconnecting.
+   */
+  resume: () => void;
+  /**
+   * A sign-out is about to be sent: report unauthenticated now, so Convex
+   * auth is dropped and authenticated queries stop before the session ends.
+   * The session store's copy of this session is ignored until
+   * {@link TokenManager.endSignOut}. Resolves once no `/convex/token`
+   * request is in flight: one that reached the server after the session
+   * ended would be refused (a 401 in the browser console).
+   */
+  beginSignOut: () => Promise<void>;
+  /** The sign-out request is over; `signedOut` false (it failed) restores the session's auth. */
+  endSignOut: (signedOut: boolean) => void;
   /** Start working; returns the function that stops pending retries (unmount). */
   attach: () => () => void;
 };

@@ -115,7 +115,11 @@ describe("createTokenManager: transient failures never sign out", () => {
 
   it("waits at least Retry-After on a 429, within the cap", async () => {
     const { manager, delays } = setup(
-      [{ kind: "transient", status: 429, retryAfterMs: 7000 }, { kind: "transient", status: 429, retryAfterMs: 999_000 }, token(jwt())],
+      [
+        { kind: "transient", status: 429, retryAfterMs: 7000 },
+        { kind: "transient", status: 429, retryAfterMs: 999_000 },
+        token(jwt()),
+      ],
       { retry: { maxDelayMs: 20_000 } },
     );
     await manager.fetchAccessToken({ forceRefreshToken: true });
@@ -259,5 +263,68 @@ describe("createTokenManager: sessions and concurrency", () => {
     detach();
     expect(await pending).toBeNull();
     expect(manager.getSnapshot().status).toBe("authenticated");
+  });
+});
+
+describe("createTokenManager: sign-out in progress", () => {
+  it("reports unauthenticated at once, ignores the session still shown, and ends signed out", async () => {
+    const initial = jwt();
+    const { manager, fetchToken } = setup([], { initialToken: initial });
+    manager.observeSession({ kind: "session", sessionId: "s1" });
+    const before = manager.getSnapshot().generation;
+    void manager.beginSignOut();
+    expect(manager.getSnapshot()).toEqual({ status: "unauthenticated", generation: before + 1 });
+    expect(await manager.fetchAccessToken({ forceRefreshToken: false })).toBeNull();
+    // The store keeps showing the session until the request is over.
+    manager.observeSession({ kind: "session", sessionId: "s1" });
+    expect(manager.getSnapshot().status).toBe("unauthenticated");
+    manager.endSignOut(true);
+    manager.observeSession({ kind: "no-session" });
+    expect(manager.getSnapshot().status).toBe("unauthenticated");
+    expect(fetchToken).not.toHaveBeenCalled();
+  });
+
+  it("a failed sign-out restores the session with its token, unless the store said it is gone", async () => {
+    const initial = jwt();
+    const { manager } = setup([], { initialToken: initial });
+    manager.observeSession({ kind: "session", sessionId: "s1" });
+    void manager.beginSignOut();
+    manager.endSignOut(false);
+    expect(manager.getSnapshot().status).toBe("authenticated");
+    expect(await manager.fetchAccessToken({ forceRefreshToken: false })).toBe(initial);
+
+    void manager.beginSignOut();
+    manager.observeSession({ kind: "no-session" });
+    manager.endSignOut(false);
+    expect(manager.getSnapshot().status).toBe("unauthenticated");
+  });
+
+  it("lets the sign-out go only once a token request on the wire is answered", async () => {
+    let answer: (outcome: TokenFetchOutcome) => void = () => {};
+    const manager = createTokenManager({
+      fetchToken: () => new Promise<TokenFetchOutcome>((resolve) => (answer = resolve)),
+      initialToken: jwt(),
+    });
+    manager.observeSession({ kind: "session", sessionId: "s1" });
+    const refreshing = manager.fetchAccessToken({ forceRefreshToken: true });
+    let ready = false;
+    const begun = manager.beginSignOut().then(() => {
+      ready = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ready).toBe(false);
+    answer(token(jwt()));
+    await begun;
+    // Answered for the session being signed out: not handed to Convex.
+    expect(await refreshing).toBeNull();
+  });
+
+  it("does nothing when nobody is signed in", () => {
+    const { manager } = setup([]);
+    manager.observeSession({ kind: "no-session" });
+    const snapshot = manager.getSnapshot();
+    void manager.beginSignOut();
+    manager.endSignOut(false);
+    expect(manager.getSnapshot()).toBe(snapshot);
   });
 });

@@ -1,12 +1,21 @@
 import { decodeJwt } from "jose";
 import { abortableSleep, backoffDelay } from "./retry-backoff.js";
-import type { SessionObservation, TokenFetchOutcome, TokenManager, TokenManagerOptions, TokenManagerSnapshot } from "./token-manager-types.js";
+import type {
+  TokenFetchOutcome,
+  TokenManager,
+  TokenManagerOptions,
+  TokenManagerSnapshot,
+} from "./token-manager-types.js";
 
 // Tokens already replaced by a newer one. A provider that remounts with the
 // same server-rendered initialToken must not bring back a token it already
 // knows is stale. Bounded: only the recent few matter.
 const supersededTokens = new Set<string>();
 const SUPERSEDED_LIMIT = 32;
+
+// Back in front with less than this left on the token, the app renews it
+// at once: Convex's own refresh timer may not have run in the background.
+const RESUME_MIN_REMAINING_MS = 60_000;
 
 function markSuperseded(token: string): void {
   supersededTokens.add(token);
@@ -45,7 +54,8 @@ function expiresAtMs(token: string): number | undefined {
  * ```
  */
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
-  const now = options.now ?? Date.now;
+  // Read per call, so clocks that tests fake (vi.setSystemTime) apply.
+  const now = options.now ?? (() => Date.now());
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep;
   const attemptsWithToken = Math.max(1, options.retry?.attemptsWithToken ?? 4);
@@ -60,7 +70,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   // The session /convex/token refused: the session store may keep showing it
   // (its cookie cache) and must not revive it.
   let refusedSessionId: string | null = null;
+  // Set between beginSignOut and endSignOut. The session store still shows
+  // the session until the request is over; `ended` records that it stopped.
+  let signingOut: { ended: boolean } | null = null;
   let inFlight: { generation: number; promise: Promise<string | null> } | null = null;
+  // The token Convex last got from fetchAccessToken, and the one resume()
+  // fetched: Convex does not know about the latter until it asks.
+  let handedOut: string | null = null;
+  let renewedOnResume: string | null = null;
   let wake = new AbortController();
   // Usable without attach() (tests, non-React callers); attach/detach only
   // stop retry loops once every user has gone away.
@@ -125,7 +142,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       }
       options.onTransientError?.(outcome, attempt);
       if (!active || (attempt >= attemptsWithToken && hasUsableToken())) return hasUsableToken() ? token : null;
-      await sleep(backoffDelay(attempt, { baseDelayMs, maxDelayMs, random, retryAfterMs: outcome.retryAfterMs }), wake.signal);
+      await sleep(
+        backoffDelay(attempt, { baseDelayMs, maxDelayMs, random, retryAfterMs: outcome.retryAfterMs }),
+        wake.signal,
+      );
       if (generation !== snapshot.generation) return null;
       if (!active) return hasUsableToken() ? token : null;
     }
@@ -148,8 +168,18 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (snapshot.status === "unauthenticated") return null;
       // Convex asks again (forced) before expiry; a cached token that is
       // about to lapse is not worth handing out.
-      if (!forceRefreshToken && hasUsableToken(5_000)) return token;
-      return refresh();
+      if (!forceRefreshToken && hasUsableToken(5_000)) return (handedOut = token);
+      // Convex forces a refresh to replace the token it holds; one renewed
+      // since (resume()) does that without another request.
+      if (
+        forceRefreshToken &&
+        token === renewedOnResume &&
+        token !== handedOut &&
+        hasUsableToken(RESUME_MIN_REMAINING_MS)
+      ) {
+        return (handedOut = token);
+      }
+      return (handedOut = await refresh());
     },
 
     observeSession: (observation) => {
@@ -158,10 +188,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           return;
         case "no-session":
           refusedSessionId = null;
+          if (signingOut) signingOut.ended = true;
           if (snapshot.status !== "unauthenticated" || token !== null) signOut();
           return;
         case "session": {
           if (observation.sessionId === refusedSessionId) return;
+          if (signingOut) {
+            // Remembered for endSignOut(false); not acted on mid-sign-out.
+            if (sessionId !== null && sessionId !== observation.sessionId) replaceToken(null);
+            sessionId = observation.sessionId;
+            return;
+          }
           const switched = sessionId !== null && sessionId !== observation.sessionId;
           sessionId = observation.sessionId;
           if (switched || snapshot.status === "unauthenticated") {
@@ -190,6 +227,42 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     },
 
     retryNow: interrupt,
+
+    resume: () => {
+      interrupt();
+      if (snapshot.status !== "authenticated" || hasUsableToken(RESUME_MIN_REMAINING_MS)) return;
+      void refresh().then((renewed) => {
+        renewedOnResume = renewed;
+      });
+    },
+
+    beginSignOut: async () => {
+      if (snapshot.status !== "authenticated" || signingOut) return;
+      signingOut = { ended: false };
+      const pending = inFlight?.promise;
+      // A new generation: in-flight token requests answer null, and Convex
+      // gets a new fetchAccessToken once the session is back (endSignOut).
+      update({ status: "unauthenticated", generation: snapshot.generation + 1 });
+      interrupt();
+      // Its retry delay was just cut short; only a request on the wire is waited for.
+      await pending?.catch(() => null);
+    },
+
+    endSignOut: (signedOut) => {
+      const ended = signingOut;
+      if (!ended) return;
+      signingOut = null;
+      if (signedOut) {
+        replaceToken(null);
+        sessionId = null;
+        return;
+      }
+      // The request failed and the session is still live: carry on with it,
+      // unless the session store said meanwhile that it is gone.
+      if (!ended.ended && snapshot.status === "unauthenticated") {
+        update({ status: "authenticated", generation: snapshot.generation + 1 });
+      }
+    },
 
     attach: () => {
       attached++;

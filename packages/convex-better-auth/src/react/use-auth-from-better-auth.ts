@@ -4,6 +4,8 @@ import { fetchConvexTokenWith, toSessionObservation, type ConvexBetterAuthClient
 import { createTokenManager } from "./token-manager.js";
 import type { SessionObservation, TokenFetchOutcome, TokenRetryOptions } from "./token-manager-types.js";
 import { FRAMEWORK_ERROR_CODES } from "../server-core/errors.js";
+import { isSubscribeToSignOut } from "../client/plugins/sign-out-hooks.js";
+import { browserAppActiveSignal, subscribeToBrowserOnline, type AppActiveSignal } from "./app-active-signal.js";
 
 /**
  * Options of {@link useAuthFromBetterAuth}.
@@ -18,6 +20,38 @@ export type UseAuthFromBetterAuthOptions = {
   initialToken?: string | null | undefined;
   /** Backoff for transient `/convex/token` failures. */
   retry?: TokenRetryOptions;
+  /**
+   * The Convex client the hook's state drives. During a sign-out its
+   * `clearAuth()` is held until the queries skipped while signed out have
+   * unsubscribed, so Convex never re-runs them without a user.
+   */
+  client?: { clearAuth(): void };
+  /**
+   * While true, the session store's answers are treated as still pending:
+   * a sign-in is being completed elsewhere (the provider's `?ott=`
+   * hand-off), and the store's "no session" until then must not show
+   * signed-out UI.
+   */
+  holdSession?: boolean;
+  /**
+   * Subscribes to "the app is in front again". On each signal, pending
+   * token retries run at once and a token that expired (or expires within
+   * a minute) while the app was in the background is renewed. In React
+   * Native pass `appStateActiveSignal(AppState)`; keep the function's
+   * identity stable (create it outside components), or it is re-subscribed
+   * on every render.
+   *
+   * @default the tab becoming visible or the window gaining focus, where there is a DOM; nothing otherwise
+   *
+   * @example
+   * ```ts
+   * import { AppState } from "react-native";
+   *
+   * const onAppActive = appStateActiveSignal(AppState);
+   * useAuthFromBetterAuth(authClient, { onAppActive });
+   * ```
+   */
+  onAppActive?: AppActiveSignal;
 };
 
 /**
@@ -40,10 +74,29 @@ export type ConvexAuthHookResult = {
 // per retry loop instead of loading forever in silence.
 function warnOnMisconfiguration(outcome: Extract<TokenFetchOutcome, { kind: "transient" }>, attempt: number): void {
   const { status } = outcome;
-  if (attempt !== 1 || status === undefined || status < 400 || status >= 500 || status === 408 || status === 429) return;
+  if (attempt !== 1 || status === undefined || status < 400 || status >= 500 || status === 408 || status === 429)
+    return;
   console.warn(
     `[${FRAMEWORK_ERROR_CODES.TOKEN_REQUEST_FAILED}] GET /convex/token answered ${status}; retrying. Check that the server uses the convex() plugin and the client the convexClient() plugin.`,
   );
+}
+
+// Holds `client.clearAuth()` calls until the returned release runs, which
+// makes the held call, if any.
+function holdClearAuth(client: { clearAuth(): void } | undefined): () => void {
+  if (!client) return () => {};
+  const target = client as { clearAuth: () => void };
+  const ownBefore = Object.prototype.hasOwnProperty.call(target, "clearAuth");
+  const previous = target.clearAuth;
+  let held = false;
+  target.clearAuth = () => {
+    held = true;
+  };
+  return () => {
+    if (ownBefore) target.clearAuth = previous;
+    else delete (target as Partial<typeof target>).clearAuth;
+    if (held) target.clearAuth();
+  };
 }
 
 function observationKey(observation: SessionObservation): string {
@@ -85,7 +138,10 @@ export function useAuthFromBetterAuth(
     }),
   );
 
-  const observation = toSessionObservation(authClient.useSession());
+  const sessionState = authClient.useSession();
+  const observation: SessionObservation = options.holdSession
+    ? { kind: "pending" }
+    : toSessionObservation(sessionState);
   // Keyed on the observation's meaning: a session store re-render with the
   // same session must not be fed again.
   const key = observationKey(observation);
@@ -93,22 +149,64 @@ export function useAuthFromBetterAuth(
     manager.observeSession(observation);
   }, [manager, key]);
 
+  // Better Auth's session store loads on mount only where `window` exists;
+  // elsewhere it takes the runtime for a server. Effects run only on
+  // clients, so a client without `window` gets that first load from here.
+  const loadRequested = useRef(false);
+  const { refetch } = sessionState as { refetch?: unknown };
   useEffect(() => {
-    const detach = manager.attach();
-    if (typeof window === "undefined") return detach;
-    const retryWhenVisible = () => {
-      if (document.visibilityState === "visible") manager.retryNow();
-    };
-    window.addEventListener("online", manager.retryNow);
-    document.addEventListener("visibilitychange", retryWhenVisible);
-    return () => {
-      detach();
-      window.removeEventListener("online", manager.retryNow);
-      document.removeEventListener("visibilitychange", retryWhenVisible);
-    };
-  }, [manager]);
+    if (
+      loadRequested.current ||
+      typeof window !== "undefined" ||
+      !sessionState.isPending ||
+      typeof refetch !== "function"
+    )
+      return;
+    loadRequested.current = true;
+    void (refetch as () => Promise<unknown>)();
+  }, [refetch, sessionState.isPending]);
+
+  useEffect(() => manager.attach(), [manager]);
+  // No DOM assumed: React Native has a `window` without events and no `document`.
+  useEffect(() => subscribeToBrowserOnline(manager.retryNow), [manager]);
+  const onAppActive = options.onAppActive ?? browserAppActiveSignal;
+  useEffect(() => onAppActive(manager.resume), [manager, onAppActive]);
 
   const snapshot = useSyncExternalStore(manager.subscribe, manager.getSnapshot, manager.getSnapshot);
+
+  // authClient.signOut() waits until this state change is committed: the
+  // queries skipped while signed out have unsubscribed (children's effects
+  // run before this one) and only then is Convex auth cleared, so the server
+  // never re-runs them for the ended session or without a user (a query
+  // that needs one would throw UNAUTHENTICATED).
+  const committed = useRef<(() => void)[]>([]);
+  useEffect(() => {
+    for (const done of committed.current.splice(0)) done();
+  }, [snapshot]);
+  const latestConvexClient = useRef(options.client);
+  useEffect(() => {
+    latestConvexClient.current = options.client;
+  }, [options.client]);
+  useEffect(() => {
+    const onSignOut = authClient.convex.onSignOut;
+    if (!isSubscribeToSignOut(onSignOut)) return;
+    return onSignOut({
+      beforeSignOut: async () => {
+        const before = manager.getSnapshot();
+        // ConvexProviderWithAuth clears auth in an effect cleanup, before
+        // the skipped queries unsubscribe in their effects.
+        const release = holdClearAuth(latestConvexClient.current);
+        const tokenRequestsDone = manager.beginSignOut();
+        await new Promise<void>((resolve) => {
+          if (manager.getSnapshot() === before) resolve();
+          else committed.current.push(resolve);
+        });
+        release();
+        await tokenRequestsDone;
+      },
+      afterSignOut: manager.endSignOut,
+    });
+  }, [authClient, manager]);
   // A new function identity per generation is deliberate: it is how
   // ConvexProviderWithAuth learns that tokens for the previous session are
   // void and calls setAuth again.

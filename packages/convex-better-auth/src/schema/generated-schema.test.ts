@@ -3,11 +3,7 @@
 import { readFileSync } from "node:fs";
 import { getAuthTables } from "better-auth/db";
 import { describe, expect, it } from "vitest";
-import {
-  GENERATE_COMMAND,
-  SCHEMA_PATH,
-  generateSchemaSource,
-} from "../../scripts/generate-schema.ts";
+import { GENERATE_COMMAND, SCHEMA_PATH, generateSchemaSource } from "../../scripts/generate-schema.ts";
 import schema, { tables, uniqueFields } from "../component/schema.ts";
 import { schemaAuthOptions } from "./auth-options.ts";
 import { COMPOUND_INDEXES } from "./compound-indexes.ts";
@@ -16,8 +12,7 @@ import { transactionTables } from "../component-api/transaction-tables.ts";
 const authTables = getAuthTables(schemaAuthOptions);
 const committed = tables as unknown as Record<string, (typeof tables)["user"]>;
 
-const indexesOf = (table: string): { indexDescriptor: string; fields: string[] }[] =>
-  committed[table]![" indexes"]();
+const indexesOf = (table: string): { indexDescriptor: string; fields: string[] }[] => committed[table]![" indexes"]();
 const fieldsOf = (table: string): string[] => Object.keys(committed[table]!.validator.fields);
 
 describe("committed src/component/schema.ts", () => {
@@ -30,14 +25,13 @@ describe("committed src/component/schema.ts", () => {
   it("has every Better Auth table and field under physical names, plus id", () => {
     for (const table of Object.values(authTables)) {
       expect(committed, table.modelName).toHaveProperty(table.modelName);
-      const expected = [
-        "id",
-        ...Object.entries(table.fields).map(([key, f]) => f.fieldName ?? key),
-      ];
+      const expected = ["id", ...Object.entries(table.fields).map(([key, f]) => f.fieldName ?? key)];
       expect(fieldsOf(table.modelName).sort()).toEqual(expected.sort());
     }
     expect(Object.keys(committed).sort()).toEqual(
-      Object.values(authTables).map((t) => t.modelName).sort(),
+      Object.values(authTables)
+        .map((t) => t.modelName)
+        .sort(),
     );
   });
 
@@ -63,9 +57,7 @@ describe("committed src/component/schema.ts", () => {
   it("covers the plugin-specific fields and tables", () => {
     expect(fieldsOf("jwks")).toEqual(expect.arrayContaining(["alg", "crv"]));
     expect(fieldsOf("team")).toContain("memberCount");
-    expect(fieldsOf("twoFactor")).toEqual(
-      expect.arrayContaining(["failedVerificationCount", "lockedUntil"]),
-    );
+    expect(fieldsOf("twoFactor")).toEqual(expect.arrayContaining(["failedVerificationCount", "lockedUntil"]));
     expect(fieldsOf("passkey")).toEqual(expect.arrayContaining(["credentialID", "userId"]));
     expect(fieldsOf("apikey")).toEqual(expect.arrayContaining(["key", "referenceId"]));
     expect(fieldsOf("rateLimit")).toEqual(expect.arrayContaining(["key", "lastRequest"]));
@@ -76,7 +68,7 @@ describe("committed src/component/schema.ts", () => {
       const table = authTables[model];
       expect(table, `COMPOUND_INDEXES names unknown model "${model}"`).toBeDefined();
       for (const fields of indexes) {
-        const physical = fields.map((f) => (f === "id" ? f : table!.fields[f]!.fieldName ?? f));
+        const physical = fields.map((f) => (f === "id" ? f : (table!.fields[f]!.fieldName ?? f)));
         expect(indexesOf(table!.modelName).map((i) => i.fields)).toContainEqual(physical);
       }
     }

@@ -68,5 +68,4 @@ export function renderSchemaSource(spec: SchemaSpec, { header, transactionTables
 
 const str = (value: string): string => JSON.stringify(value);
 
-const key = (name: string): string =>
-  /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : str(name);
+const key = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : str(name));

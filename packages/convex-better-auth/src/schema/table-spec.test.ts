@@ -31,7 +31,10 @@ const tables = {
 
 describe("betterAuthTablesToSpec", () => {
   const spec = betterAuthTablesToSpec(tables, {
-    session: [["userId", "expiresAt"], ["userId", "expiresAt"]],
+    session: [
+      ["userId", "expiresAt"],
+      ["userId", "expiresAt"],
+    ],
     sessions: [["id", "deviceId"]],
     notInstalled: [["whatever"]],
   });
@@ -39,7 +42,15 @@ describe("betterAuthTablesToSpec", () => {
   it("keys tables and fields by physical name and adds the optional stored id first", () => {
     expect(Object.keys(spec)).toEqual(["users", "sessions"]);
     expect(Object.keys(spec.users!.fields)).toEqual([
-      "id", "email_address", "name", "tags", "scores", "kind", "meta", "big", "bornAt",
+      "id",
+      "email_address",
+      "name",
+      "tags",
+      "scores",
+      "kind",
+      "meta",
+      "big",
+      "bornAt",
     ]);
     expect(spec.users!.fields.id).toEqual({ type: "string", required: false, unique: true, nullable: false });
     expect(spec.users!.fields.kind!.type).toBe("enum");
@@ -85,9 +96,7 @@ describe("betterAuthTablesToSpec", () => {
     const many = {
       t: {
         modelName: "t",
-        fields: Object.fromEntries(
-          Array.from({ length: 32 }, (_, i) => [`f${i}`, { type: "string", index: true }]),
-        ),
+        fields: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`f${i}`, { type: "string", index: true }])),
       },
     } satisfies BetterAuthDBSchema;
     expect(() => betterAuthTablesToSpec(many)).toThrow(/32-index/);

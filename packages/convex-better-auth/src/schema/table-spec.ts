@@ -7,15 +7,7 @@ import type { BetterAuthDBSchema, DBFieldAttribute } from "better-auth/db";
 
 /** A Better Auth field, reduced to what the Convex schema needs. */
 export type FieldSpec = {
-  type:
-    | "string"
-    | "number"
-    | "boolean"
-    | "date"
-    | "json"
-    | "string[]"
-    | "number[]"
-    | "enum";
+  type: "string" | "number" | "boolean" | "date" | "json" | "string[]" | "number[]" | "enum";
   required: boolean;
   unique: boolean;
   /** An optional field that Better Auth never sets to null (default: it may). */
@@ -66,10 +58,7 @@ const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
  * spec.verification.indexes; // [{ name: "id", fields: ["id"] }, ...]
  * ```
  */
-export function betterAuthTablesToSpec(
-  tables: BetterAuthDBSchema,
-  extraIndexes: ExtraIndexes = {},
-): SchemaSpec {
+export function betterAuthTablesToSpec(tables: BetterAuthDBSchema, extraIndexes: ExtraIndexes = {}): SchemaSpec {
   const builders = new Map<string, TableBuilder>();
   for (const [modelKey, table] of Object.entries(tables)) {
     // Better Auth's own migrations skip these: the app owns the table.

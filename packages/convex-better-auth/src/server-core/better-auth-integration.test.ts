@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const resolved = () =>
-  resolveServerOptions({ convexUrl: "https://happy-otter-123.convex.cloud", convexSiteUrl: server.url, jwtCache: { enabled: true } });
+  resolveServerOptions({
+    convexUrl: "https://happy-otter-123.convex.cloud",
+    convexSiteUrl: server.url,
+    jwtCache: { enabled: true },
+  });
 
 describe("with a real Better Auth + convex() deployment", () => {
   it("signs up through the proxy and hands every Better Auth cookie to the browser", async () => {

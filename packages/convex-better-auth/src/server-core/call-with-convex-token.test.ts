@@ -1,10 +1,19 @@
 import { ConvexError } from "convex/values";
 import { describe, expect, it, vi } from "vitest";
 import { convexBetterAuthError } from "../shared/errors.js";
-import { callWithConvexToken, isConvexAuthError, isConvexTokenRefusal, type ConvexCallAttempt, type ConvexCallKind } from "./call-with-convex-token.js";
+import {
+  callWithConvexToken,
+  isConvexAuthError,
+  isConvexTokenRefusal,
+  type ConvexCallAttempt,
+  type ConvexCallKind,
+} from "./call-with-convex-token.js";
 import type { ConvexTokenResult } from "./convex-token-getter.js";
 
-function tokens(first: ConvexTokenResult | undefined, fresh: ConvexTokenResult | undefined = { token: "fresh", source: "fresh" }) {
+function tokens(
+  first: ConvexTokenResult | undefined,
+  fresh: ConvexTokenResult | undefined = { token: "fresh", source: "fresh" },
+) {
   return vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => (forceRefresh ? fresh : first));
 }
 
@@ -12,7 +21,10 @@ const authError = () => convexBetterAuthError("UNAUTHENTICATED", "Not signed in"
 // What ConvexHttpClient throws for the backend's 401 answer: the body as the message.
 const refusalBody = '{"code":"InvalidAuthHeader","message":"Could not verify token"}';
 // What it throws when the function itself threw: the backend's wrapped message.
-const appError = (text: string) => new Error(`[Request ID: 0123456789abcdef] Server Error\nUncaught Error: ${text}\n    at handler (../convex/x.ts:3:9)\n`);
+const appError = (text: string) =>
+  new Error(
+    `[Request ID: 0123456789abcdef] Server Error\nUncaught Error: ${text}\n    at handler (../convex/x.ts:3:9)\n`,
+  );
 
 /**
  * A stand-in for the Convex HTTP API behind the attempt's `fetch`: answers
@@ -44,7 +56,9 @@ describe("callWithConvexToken", () => {
   it("calls once with the token when the call succeeds", async () => {
     const getToken = tokens({ token: "cached", source: "cookie" });
     const call = vi.fn(async ({ token }: ConvexCallAttempt) => `ok:${token}`);
-    expect(await callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError })).toBe("ok:cached");
+    expect(await callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError })).toBe(
+      "ok:cached",
+    );
     expect(getToken).toHaveBeenCalledTimes(1);
   });
 
@@ -54,7 +68,9 @@ describe("callWithConvexToken", () => {
       if (token === "cached") throw authError();
       return `ok:${token}`;
     });
-    expect(await callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError })).toBe("ok:fresh");
+    expect(await callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError })).toBe(
+      "ok:fresh",
+    );
     expect(call.mock.calls.map(([attempt]) => attempt.token)).toEqual(["cached", "fresh"]);
     expect(getToken).toHaveBeenLastCalledWith({ forceRefresh: true });
   });
@@ -64,7 +80,9 @@ describe("callWithConvexToken", () => {
     async (kind) => {
       const { base, call, runs } = deployment(new Set(["cached"]), () => undefined);
       const getToken = tokens({ token: "cached", source: "cookie" });
-      expect(await callWithConvexToken(getToken, call, { kind, isAuthError: isConvexAuthError, fetch: base })).toBe("ok:fresh");
+      expect(await callWithConvexToken(getToken, call, { kind, isAuthError: isConvexAuthError, fetch: base })).toBe(
+        "ok:fresh",
+      );
       expect(runs).toEqual(["fresh"]);
     },
   );
@@ -75,7 +93,9 @@ describe("callWithConvexToken", () => {
       for (const thrown of [authError(), appError("Unauthorized: not your document")]) {
         const { base, call, runs } = deployment(new Set(), () => thrown);
         const getToken = tokens({ token: "cached", source: "cookie" });
-        await expect(callWithConvexToken(getToken, call, { kind, isAuthError: () => true, fetch: base })).rejects.toBe(thrown);
+        await expect(callWithConvexToken(getToken, call, { kind, isAuthError: () => true, fetch: base })).rejects.toBe(
+          thrown,
+        );
         expect(runs).toEqual(["cached"]);
         expect(getToken).toHaveBeenCalledTimes(1);
       }
@@ -86,14 +106,19 @@ describe("callWithConvexToken", () => {
     const thrown = appError("Unauthorized");
     const { base, call, runs } = deployment(new Set(), () => thrown);
     const getToken = tokens({ token: "cached", source: "cookie" });
-    await expect(callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError, fetch: base })).rejects.toBe(thrown);
+    await expect(
+      callWithConvexToken(getToken, call, { kind: "query", isAuthError: isConvexAuthError, fetch: base }),
+    ).rejects.toBe(thrown);
     expect(runs).toEqual(["cached"]);
   });
 
   it("does not retry a fresh token, or errors that are not auth errors", async () => {
     const fresh = tokens({ token: "t", source: "fresh" });
     await expect(
-      callWithConvexToken(fresh, async () => Promise.reject(authError()), { kind: "query", isAuthError: isConvexAuthError }),
+      callWithConvexToken(fresh, async () => Promise.reject(authError()), {
+        kind: "query",
+        isAuthError: isConvexAuthError,
+      }),
     ).rejects.toThrow("UNAUTHENTICATED");
     expect(fresh).toHaveBeenCalledTimes(1);
     const cached = tokens({ token: "t", source: "cookie" });
@@ -107,9 +132,9 @@ describe("callWithConvexToken", () => {
   it("retries nothing when isAuthError says no, not even a refusal", async () => {
     const { base, call } = deployment(new Set(["cached"]), () => undefined);
     const getToken = tokens({ token: "cached", source: "cookie" });
-    await expect(callWithConvexToken(getToken, call, { kind: "query", isAuthError: () => false, fetch: base })).rejects.toThrow(
-      "InvalidAuthHeader",
-    );
+    await expect(
+      callWithConvexToken(getToken, call, { kind: "query", isAuthError: () => false, fetch: base }),
+    ).rejects.toThrow("InvalidAuthHeader");
     expect(getToken).toHaveBeenCalledTimes(1);
   });
 
@@ -120,7 +145,11 @@ describe("callWithConvexToken", () => {
       if ((error as { digest?: string }).digest?.startsWith("NEXT_REDIRECT")) throw error;
     };
     await expect(
-      callWithConvexToken(getToken, async () => Promise.reject(redirect), { kind: "query", isAuthError: () => true, rethrow }),
+      callWithConvexToken(getToken, async () => Promise.reject(redirect), {
+        kind: "query",
+        isAuthError: () => true,
+        rethrow,
+      }),
     ).rejects.toBe(redirect);
     expect(getToken).toHaveBeenCalledTimes(1);
   });

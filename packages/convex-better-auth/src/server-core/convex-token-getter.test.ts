@@ -31,7 +31,8 @@ beforeAll(async () => {
   server = await startTestHttpServer(async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/api/auth/convex/jwks") return jwksResponse();
-    if (pathname === "/api/auth/convex/token") return tokenResponses.shift()?.() ?? Response.json({ token: "fresh-token" });
+    if (pathname === "/api/auth/convex/token")
+      return tokenResponses.shift()?.() ?? Response.json({ token: "fresh-token" });
     return new Response("not found", { status: 404 });
   });
 });
@@ -82,7 +83,8 @@ const tokenRequests = () => server.requests.filter((request) => request.url === 
 const jwksRequests = () => server.requests.filter((request) => request.url === "/api/auth/convex/jwks");
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
 
 describe("createConvexTokenGetter: fresh tokens", () => {
   it("asks Convex with the request's cookies, the original origin and accept-encoding: identity", async () => {
@@ -141,39 +143,59 @@ describe("createConvexTokenGetter: jwtCache", () => {
     const token = await sign();
     const { getToken } = getter({ enabled: true }, { cookiePrefix: "my-app" });
     expect(await getToken(cookieHeaders(`__Secure-my-app.convex_jwt=${token}`))).toEqual({ token, source: "cookie" });
-    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+      token: "fresh-token",
+      source: "fresh",
+    });
   });
 
   it("never uses an expired cookie", async () => {
     const token = await sign({ expiresInSeconds: -1 });
     const { getToken } = getter({ enabled: true, expirationToleranceSeconds: 0 });
-    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+      token: "fresh-token",
+      source: "fresh",
+    });
     expect(tokenRequests()).toHaveLength(1);
   });
 
   it("never uses a cookie signed by another key, even with the deployment's kid", async () => {
     const token = await sign({ key: attacker });
     const { getToken } = getter({ enabled: true });
-    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+      token: "fresh-token",
+      source: "fresh",
+    });
   });
 
   it("never uses a cookie with another issuer or audience", async () => {
     const { getToken } = getter({ enabled: true });
     for (const token of [await sign({ iss: "https://other.convex.site" }), await sign({ aud: "not-convex" })]) {
-      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+        token: "fresh-token",
+        source: "fresh",
+      });
     }
   });
 
   it("never uses a cookie that is not a JWT", async () => {
     const { getToken } = getter({ enabled: true });
-    expect(await getToken(cookieHeaders("better-auth.convex_jwt=garbage"))).toEqual({ token: "fresh-token", source: "fresh" });
+    expect(await getToken(cookieHeaders("better-auth.convex_jwt=garbage"))).toEqual({
+      token: "fresh-token",
+      source: "fresh",
+    });
   });
 
   it("refreshes early within the tolerance: the tolerance only shortens a token's life", async () => {
     const token = await sign({ expiresInSeconds: 30 });
     const headers = cookieHeaders(`better-auth.convex_jwt=${token}`);
-    expect(await getter({ enabled: true, expirationToleranceSeconds: 60 }).getToken(headers)).toMatchObject({ source: "fresh" });
-    expect(await getter({ enabled: true, expirationToleranceSeconds: 10 }).getToken(headers)).toEqual({ token, source: "cookie" });
+    expect(await getter({ enabled: true, expirationToleranceSeconds: 60 }).getToken(headers)).toMatchObject({
+      source: "fresh",
+    });
+    expect(await getter({ enabled: true, expirationToleranceSeconds: 10 }).getToken(headers)).toEqual({
+      token,
+      source: "cookie",
+    });
     // The default tolerance (60 s) refreshes it too.
     expect(await getter({ enabled: true }).getToken(headers)).toMatchObject({ source: "fresh" });
   });
@@ -187,7 +209,9 @@ describe("createConvexTokenGetter: jwtCache", () => {
   it("ignores the cookie when forceRefresh is set or jwtCache is off", async () => {
     const token = await sign();
     const headers = cookieHeaders(`better-auth.convex_jwt=${token}`);
-    expect(await getter({ enabled: true }).getToken(headers, { forceRefresh: true })).toMatchObject({ source: "fresh" });
+    expect(await getter({ enabled: true }).getToken(headers, { forceRefresh: true })).toMatchObject({
+      source: "fresh",
+    });
     expect(await getter({ enabled: false }).getToken(headers)).toMatchObject({ source: "fresh" });
     expect(tokenRequests()).toHaveLength(2);
   });
@@ -206,17 +230,27 @@ describe("createConvexTokenGetter: jwtCache", () => {
     const { getToken } = getter();
     for (const expiresInSeconds of [-3600, -2]) {
       const token = await sign({ expiresInSeconds });
-      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+        token: "fresh-token",
+        source: "fresh",
+      });
     }
   });
 
   it("never uses an unsigned cookie (alg: none)", async () => {
     const { getToken } = getter();
     const claims = claimsOf(await sign());
-    for (const header of [{ alg: "none", typ: "JWT" }, { alg: "none", kid: "deployment-key" }, { alg: "None", kid: "deployment-key" }]) {
+    for (const header of [
+      { alg: "none", typ: "JWT" },
+      { alg: "none", kid: "deployment-key" },
+      { alg: "None", kid: "deployment-key" },
+    ]) {
       for (const signature of ["", "AAAA"]) {
         const token = `${base64url(header)}.${base64url(claims)}.${signature}`;
-        expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+        expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+          token: "fresh-token",
+          source: "fresh",
+        });
       }
     }
   });
@@ -224,9 +258,16 @@ describe("createConvexTokenGetter: jwtCache", () => {
   it("never uses a cookie whose payload was altered after signing", async () => {
     const { getToken } = getter();
     const [header, , signature] = (await sign()).split(".");
-    for (const change of [{ sub: "someone-else" }, { sessionId: "another-session" }, { exp: Math.floor(Date.now() / 1000) + 86_400 }]) {
+    for (const change of [
+      { sub: "someone-else" },
+      { sessionId: "another-session" },
+      { exp: Math.floor(Date.now() / 1000) + 86_400 },
+    ]) {
       const token = `${header}.${base64url({ ...claimsOf(await sign()), ...change })}.${signature}`;
-      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+        token: "fresh-token",
+        source: "fresh",
+      });
     }
   });
 
@@ -242,19 +283,27 @@ describe("createConvexTokenGetter: jwtCache", () => {
         .setIssuedAt(now)
         .setExpirationTime(now + 900)
         .sign(new TextEncoder().encode(secret));
-      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+      expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+        token: "fresh-token",
+        source: "fresh",
+      });
     }
   });
 
   it("never uses a cookie without a subject (Convex would refuse it)", async () => {
     const token = await sign({ sub: null });
-    expect(await getter().getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toMatchObject({ source: "fresh" });
+    expect(await getter().getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toMatchObject({
+      source: "fresh",
+    });
   });
 
   it("falls back to a fresh token when the JWKS cannot be downloaded", async () => {
     jwksResponse = () => new Response("unavailable", { status: 503 });
     const token = await sign();
-    expect(await getter().getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({ token: "fresh-token", source: "fresh" });
+    expect(await getter().getToken(cookieHeaders(`better-auth.convex_jwt=${token}`))).toEqual({
+      token: "fresh-token",
+      source: "fresh",
+    });
   });
 
   it("follows key rotation: an unknown kid refetches the JWKS at most once per 30 s, and a removed key stops verifying", async () => {
@@ -262,7 +311,10 @@ describe("createConvexTokenGetter: jwtCache", () => {
     const rotated = await keyPair("rotated-key");
     const { getToken } = getter();
     const before = await sign();
-    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${before}`))).toEqual({ token: before, source: "cookie" });
+    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${before}`))).toEqual({
+      token: before,
+      source: "cookie",
+    });
     expect(jwksRequests()).toHaveLength(1);
 
     publish(rotated);
@@ -274,7 +326,10 @@ describe("createConvexTokenGetter: jwtCache", () => {
 
     vi.setSystemTime(Date.now() + 31_000);
     const later = await sign({ key: rotated });
-    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${later}`))).toEqual({ token: later, source: "cookie" });
+    expect(await getToken(cookieHeaders(`better-auth.convex_jwt=${later}`))).toEqual({
+      token: later,
+      source: "cookie",
+    });
     expect(jwksRequests()).toHaveLength(2);
     // The old key left the JWKS: its still-unexpired cookies no longer verify.
     const old = await sign();

@@ -1,4 +1,9 @@
-import { convexJwtCookieNames, createCachedJwtVerifier, parseCookieHeader, type CachedJwtVerifier } from "./cached-convex-jwt.js";
+import {
+  convexJwtCookieNames,
+  createCachedJwtVerifier,
+  parseCookieHeader,
+  type CachedJwtVerifier,
+} from "./cached-convex-jwt.js";
 import { fetchConvexToken } from "./fetch-convex-token.js";
 import type { ResolvedServerOptions } from "./server-options.js";
 
@@ -53,7 +58,10 @@ export type ConvexTokenGetter = (
  * const result = await getToken(request.headers);
  * ```
  */
-export function createConvexTokenGetter(resolved: ResolvedServerOptions, deps: ConvexTokenGetterDeps = {}): ConvexTokenGetter {
+export function createConvexTokenGetter(
+  resolved: ResolvedServerOptions,
+  deps: ConvexTokenGetterDeps = {},
+): ConvexTokenGetter {
   const cookieNames = convexJwtCookieNames(resolved.cookiePrefix);
   const verify =
     deps.verifier ??

@@ -40,7 +40,10 @@ export type FetchConvexTokenOptions = {
  * const token = await fetchConvexToken(request.headers, { convexSiteUrl, basePath: "/api/auth" });
  * ```
  */
-export async function fetchConvexToken(incoming: Headers, options: FetchConvexTokenOptions): Promise<string | undefined> {
+export async function fetchConvexToken(
+  incoming: Headers,
+  options: FetchConvexTokenOptions,
+): Promise<string | undefined> {
   const cookie = incoming.get("cookie");
   // Without cookies there can be no session: skip the round trip.
   if (!cookie) return undefined;

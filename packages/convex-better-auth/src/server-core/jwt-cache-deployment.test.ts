@@ -75,7 +75,8 @@ async function identityOf(authorization: string): Promise<Identity> {
   };
 }
 
-const serverError = (error: Error, kind: string) => `[Request ID: 0123456789abcdef] Server Error\nUncaught ${kind}: ${error.message}\n`;
+const serverError = (error: Error, kind: string) =>
+  `[Request ID: 0123456789abcdef] Server Error\nUncaught ${kind}: ${error.message}\n`;
 
 beforeAll(async () => {
   site = await startTestHttpServer(async (request) => {
@@ -94,7 +95,10 @@ beforeAll(async () => {
       try {
         as = t.withIdentity((await identityOf(authorization)) as never);
       } catch (error) {
-        return Response.json({ code: "InvalidAuthHeader", message: `Could not validate token: ${(error as Error).message}` }, { status: 401 });
+        return Response.json(
+          { code: "InvalidAuthHeader", message: `Could not validate token: ${(error as Error).message}` },
+          { status: 401 },
+        );
       }
     }
     try {
@@ -155,7 +159,11 @@ async function signUp(email: string): Promise<Browser> {
 
 /** The app server's helpers for one incoming request, as the Next.js / Start adapters build them. */
 function serverFor(cookie: string, jwtCache?: JwtCacheOptions) {
-  const resolved = resolveServerOptions({ convexUrl: cloud.url, convexSiteUrl: site.url, ...(jwtCache ? { jwtCache } : {}) });
+  const resolved = resolveServerOptions({
+    convexUrl: cloud.url,
+    convexSiteUrl: site.url,
+    ...(jwtCache ? { jwtCache } : {}),
+  });
   const getter = createConvexTokenGetter(resolved, { logger: { error: () => {} } });
   const headers = new Headers({ cookie, host: "localhost:3000" });
   return {
@@ -228,9 +236,16 @@ describe("the default JWT cache against a deployment", () => {
     const attacker = await signUp("mallory@example.com");
     const [header, payload, signature] = attacker.jwt.split(".");
     const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>;
-    const victimClaims = JSON.parse(Buffer.from(victim.jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    const victimClaims = JSON.parse(Buffer.from(victim.jwt.split(".")[1]!, "base64url").toString()) as Record<
+      string,
+      unknown
+    >;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: victimClaims.sub, sessionId: victimClaims.sessionId })).toString("base64url")}.${signature}`;
-    const server = serverFor(attacker.cookie.replace(encodeURIComponent(attacker.jwt), encodeURIComponent(forged)).replace(attacker.jwt, forged));
+    const server = serverFor(
+      attacker.cookie
+        .replace(encodeURIComponent(attacker.jwt), encodeURIComponent(forged))
+        .replace(attacker.jwt, forged),
+    );
     expect(await server.fetchAuthQuery(safeEmail)).toBe("mallory@example.com");
     expect(bearers()).not.toContain(`Bearer ${forged}`);
     expect(tokenRequests()).toHaveLength(1);

@@ -95,7 +95,9 @@ describe("callbackURL outside trustedOrigins", () => {
     for (const callbackURL of [`https://${EVIL}/steal`, `//${EVIL}/steal`, `https://localhost:3000.${EVIL}/`]) {
       const magic = await viaProxy("/sign-in/magic-link", { body: { email: "cb@example.com", callbackURL } });
       expect(magic.status, callbackURL).toBe(403);
-      const signIn = await viaProxy("/sign-in/email", { body: { email: "host@example.com", password: PASSWORD, callbackURL } });
+      const signIn = await viaProxy("/sign-in/email", {
+        body: { email: "host@example.com", password: PASSWORD, callbackURL },
+      });
       expect(signIn.status, callbackURL).toBe(403);
       expect(signIn.headers.getSetCookie()).toEqual([]);
     }

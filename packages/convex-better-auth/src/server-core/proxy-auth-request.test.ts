@@ -56,7 +56,15 @@ describe("proxyAuthRequest", () => {
     });
     await proxyAuthRequest(request, { convexSiteUrl: upstream.url });
     const seen = upstream.requests[0]!;
-    for (const name of ["x-per-hop", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection"]) {
+    for (const name of [
+      "x-per-hop",
+      "keep-alive",
+      "te",
+      "trailer",
+      "upgrade",
+      "proxy-authorization",
+      "proxy-connection",
+    ]) {
       expect(rawHeaderValues(seen, name), name).toEqual([]);
     }
     // Node's client adds its own "connection: keep-alive"; the browser's value must not arrive.
@@ -102,7 +110,11 @@ describe("proxyAuthRequest", () => {
   it("takes the original host from a front proxy's x-forwarded-* but does not forward those headers", async () => {
     const upstream = await start();
     const request = new Request("http://localhost:3000/api/auth/get-session", {
-      headers: { "x-forwarded-host": "www.example.org, internal", "x-forwarded-proto": "https", "x-forwarded-port": "443" },
+      headers: {
+        "x-forwarded-host": "www.example.org, internal",
+        "x-forwarded-proto": "https",
+        "x-forwarded-port": "443",
+      },
     });
     await proxyAuthRequest(request, { convexSiteUrl: upstream.url });
     const seen = upstream.requests[0]!;
@@ -152,7 +164,9 @@ describe("proxyAuthRequest", () => {
 
   it("sends no body for a POST without one", async () => {
     const upstream = await start();
-    await proxyAuthRequest(new Request(`${APP}/api/auth/sign-out`, { method: "POST" }), { convexSiteUrl: upstream.url });
+    await proxyAuthRequest(new Request(`${APP}/api/auth/sign-out`, { method: "POST" }), {
+      convexSiteUrl: upstream.url,
+    });
     const seen = upstream.requests[0]!;
     expect(seen.body).toBe("");
     expect(seen.headers["transfer-encoding"]).toBeUndefined();
@@ -169,9 +183,12 @@ describe("proxyAuthRequest", () => {
       for (const cookie of cookies) headers.append("set-cookie", cookie);
       return new Response("{}", { headers });
     });
-    const response = await proxyAuthRequest(new Request(`${APP}/api/auth/sign-in/email`, { method: "POST", body: "{}" }), {
-      convexSiteUrl: upstream.url,
-    });
+    const response = await proxyAuthRequest(
+      new Request(`${APP}/api/auth/sign-in/email`, { method: "POST", body: "{}" }),
+      {
+        convexSiteUrl: upstream.url,
+      },
+    );
     expect(response.headers.getSetCookie()).toEqual(cookies);
   });
 
@@ -206,7 +223,9 @@ describe("proxyAuthRequest", () => {
   });
 
   it("passes a 204 through with no body", async () => {
-    const upstream = await start(() => new Response(null, { status: 204, headers: { "access-control-allow-origin": APP } }));
+    const upstream = await start(
+      () => new Response(null, { status: 204, headers: { "access-control-allow-origin": APP } }),
+    );
     const response = await proxyAuthRequest(new Request(`${APP}/api/auth/x`, { method: "OPTIONS" }), {
       convexSiteUrl: upstream.url,
     });
@@ -258,11 +277,15 @@ describe("buildDownstreamHeaders", () => {
 
 describe("createAuthRouteHandlers", () => {
   it("proxies every method Better Auth and its plugins use", async () => {
-    const upstream = await start(async (request) => Response.json({ method: request.method, body: await request.text() }));
+    const upstream = await start(async (request) =>
+      Response.json({ method: request.method, body: await request.text() }),
+    );
     const handler = createAuthRouteHandlers({ convexSiteUrl: upstream.url });
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const) {
       const body = method === "GET" || method === "OPTIONS" ? undefined : `{"m":"${method}"}`;
-      const response = await handler[method](new Request(`${APP}/api/auth/thing`, { method, ...(body ? { body } : {}) }));
+      const response = await handler[method](
+        new Request(`${APP}/api/auth/thing`, { method, ...(body ? { body } : {}) }),
+      );
       expect(await response.json()).toEqual({ method, body: body ?? "" });
     }
   });

@@ -26,14 +26,23 @@ describe("resolveServerOptions", () => {
   });
 
   it("turns jwtCache off only when asked, and keeps it on when only other jwtCache options are given", () => {
-    expect(resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: false } }).jwtCache.enabled).toBe(false);
+    expect(resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: false } }).jwtCache.enabled).toBe(
+      false,
+    );
     expect(resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: true } }).jwtCache.enabled).toBe(true);
-    const onlyTolerance = resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { expirationToleranceSeconds: 5 } });
+    const onlyTolerance = resolveServerOptions({
+      convexUrl,
+      convexSiteUrl,
+      jwtCache: { expirationToleranceSeconds: 5 },
+    });
     expect(onlyTolerance.jwtCache).toEqual({ enabled: true, expirationToleranceSeconds: 5 });
   });
 
   it("accepts self-hosted and local URLs", () => {
-    const resolved = resolveServerOptions({ convexUrl: "http://127.0.0.1:3210", convexSiteUrl: "http://127.0.0.1:3211" });
+    const resolved = resolveServerOptions({
+      convexUrl: "http://127.0.0.1:3210",
+      convexSiteUrl: "http://127.0.0.1:3211",
+    });
     expect(resolved.convexSiteUrl).toBe("http://127.0.0.1:3211");
   });
 
@@ -50,13 +59,23 @@ describe("resolveServerOptions", () => {
   });
 
   it("rejects a convexSiteUrl that is not an http(s) URL", () => {
-    expect(isFrameworkError(thrown(() => resolveServerOptions({ convexUrl, convexSiteUrl: "happy-otter-123" })))).toBe(true);
+    expect(isFrameworkError(thrown(() => resolveServerOptions({ convexUrl, convexSiteUrl: "happy-otter-123" })))).toBe(
+      true,
+    );
   });
 
   it("rejects an empty convexUrl or the .convex.site URL as convexUrl", () => {
-    expect(isFrameworkError(thrown(() => resolveServerOptions({ convexUrl: "", convexSiteUrl })), "INVALID_CONVEX_URL")).toBe(true);
     expect(
-      isFrameworkError(thrown(() => resolveServerOptions({ convexUrl: convexSiteUrl, convexSiteUrl })), "INVALID_CONVEX_URL"),
+      isFrameworkError(
+        thrown(() => resolveServerOptions({ convexUrl: "", convexSiteUrl })),
+        "INVALID_CONVEX_URL",
+      ),
+    ).toBe(true);
+    expect(
+      isFrameworkError(
+        thrown(() => resolveServerOptions({ convexUrl: convexSiteUrl, convexSiteUrl })),
+        "INVALID_CONVEX_URL",
+      ),
     ).toBe(true);
   });
 
@@ -66,7 +85,11 @@ describe("resolveServerOptions", () => {
   });
 
   it("clamps a negative tolerance to 0 so it never extends a token's life", () => {
-    const resolved = resolveServerOptions({ convexUrl, convexSiteUrl, jwtCache: { enabled: true, expirationToleranceSeconds: -5 } });
+    const resolved = resolveServerOptions({
+      convexUrl,
+      convexSiteUrl,
+      jwtCache: { enabled: true, expirationToleranceSeconds: -5 },
+    });
     expect(resolved.jwtCache.expirationToleranceSeconds).toBe(0);
   });
 });

@@ -23,7 +23,13 @@ describe("the Better Auth and Convex internals this library relies on", () => {
     const marker = { probe: true };
     let sawJoin: unknown;
     const factory = createAdapterFactory({
-      config: { adapterId: "probe", supportsJSON: false, supportsDates: true, supportsBooleans: true, supportsArrays: true },
+      config: {
+        adapterId: "probe",
+        supportsJSON: false,
+        supportsDates: true,
+        supportsBooleans: true,
+        supportsArrays: true,
+      },
       adapter: () => ({
         options: { marker },
         create: async ({ data }) => data,
@@ -102,6 +108,9 @@ describe("the Better Auth and Convex internals this library relies on", () => {
       " indexes"?: () => { indexDescriptor: string; fields: string[] }[];
     };
     const indexes = table[" indexes"]?.();
-    holds("convexTableIndexes", indexes?.some((index) => index.indexDescriptor === "email" && index.fields[0] === "email"));
+    holds(
+      "convexTableIndexes",
+      indexes?.some((index) => index.indexDescriptor === "email" && index.fields[0] === "email"),
+    );
   });
 });

@@ -9,7 +9,8 @@
 export const BETTER_AUTH_INTERNALS = {
   adapterOptionsSpread: {
     what: "createAdapterFactory copies the custom adapter's `options` object onto the adapter Better Auth uses (`adapter.options`).",
-    usedBy: "src/shared/jwks-prefetch.ts, src/shared/deferred-commits.ts (the token endpoint and registerRoutes reach this adapter's per-request state)",
+    usedBy:
+      "src/shared/jwks-prefetch.ts, src/shared/deferred-commits.ts (the token endpoint and registerRoutes reach this adapter's per-request state)",
     why: "Better Auth has no public way for a plugin or the HTTP layer to reach the database adapter's own state.",
   },
   authContextPromise: {

@@ -52,7 +52,9 @@ export function createAdapterHarness() {
       const next = build(options);
       await next.t.run(async (ctx) => {
         for (const [table, docs] of Object.entries(rows)) {
-          const definition = (next.schema.tables as Record<string, { validator: { fields: Record<string, unknown> } }>)[table];
+          const definition = (next.schema.tables as Record<string, { validator: { fields: Record<string, unknown> } }>)[
+            table
+          ];
           if (!definition) continue;
           for (const { _id, _creationTime, ...doc } of docs) {
             const kept = Object.fromEntries(Object.entries(doc).filter(([key]) => key in definition.validator.fields));

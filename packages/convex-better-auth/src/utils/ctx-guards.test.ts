@@ -134,7 +134,9 @@ describe("require* guards", () => {
       "requireQueryCtx needs a query ctx but got a mutation ctx (ctx.scheduler is present). " +
         "Call this from a query, or reach a query with ctx.runQuery.",
     );
-    expect(result.requireActionCtx).toContain("but got a mutation ctx (ctx.runAction is missing and ctx.db is present)");
+    expect(result.requireActionCtx).toContain(
+      "but got a mutation ctx (ctx.runAction is missing and ctx.db is present)",
+    );
   });
 
   test.each(["action", "httpAction"] as const)(
@@ -169,13 +171,20 @@ describe("require* guards", () => {
 
   test("the thrown error's message is readable in logs", () => {
     const fakeQueryCtx = { db: {}, auth: {}, storage: {}, runQuery: () => null } as unknown as GenericCtx;
-    expect(() => requireActionCtx(fakeQueryCtx)).toThrow(/^\[WRONG_CTX\] requireActionCtx needs an action ctx but got a query ctx/);
+    expect(() => requireActionCtx(fakeQueryCtx)).toThrow(
+      /^\[WRONG_CTX\] requireActionCtx needs an action ctx but got a query ctx/,
+    );
   });
 
   test("something that is not a ctx is rejected by every guard, not crashed on", () => {
     for (const notCtx of [null, undefined, 42, {}, { db: undefined, runAction: null }]) {
       const ctx = notCtx as unknown as GenericCtx;
-      expect(guards(ctx)).toEqual({ isQueryCtx: false, isMutationCtx: false, isActionCtx: false, isRunMutationCtx: false });
+      expect(guards(ctx)).toEqual({
+        isQueryCtx: false,
+        isMutationCtx: false,
+        isActionCtx: false,
+        isRunMutationCtx: false,
+      });
       expect(() => requireRunMutationCtx(ctx)).toThrow(/not a Convex ctx/);
     }
   });
@@ -208,7 +217,8 @@ describe("types", () => {
     type AppDataModel = DataModelFromSchemaDefinition<typeof _appSchema>;
     const check = (actionCtx: GenericActionCtx<AppDataModel>, ctx: GenericCtx<AppDataModel>) => {
       expectTypeOf(requireActionCtx(actionCtx)).toEqualTypeOf<GenericActionCtx<AppDataModel>>();
-      if (isMutationCtx(ctx)) expectTypeOf(ctx.db.query("notes").first()).resolves.toMatchTypeOf<{ body: string } | null>();
+      if (isMutationCtx(ctx))
+        expectTypeOf(ctx.db.query("notes").first()).resolves.toMatchTypeOf<{ body: string } | null>();
       expectTypeOf(requireQueryCtx(ctx)).toEqualTypeOf<GenericQueryCtx<AppDataModel>>();
     };
     expect(check).toBeTypeOf("function");

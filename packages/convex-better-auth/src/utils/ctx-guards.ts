@@ -1,9 +1,4 @@
-import type {
-  GenericActionCtx,
-  GenericDataModel,
-  GenericMutationCtx,
-  GenericQueryCtx,
-} from "convex/server";
+import type { GenericActionCtx, GenericDataModel, GenericMutationCtx, GenericQueryCtx } from "convex/server";
 import { convexBetterAuthError } from "../shared/errors.js";
 import type { GenericCtx, RunMutationCtx } from "../auth-component/types.js";
 
@@ -93,11 +88,11 @@ function describeCtx(ctx: unknown): string {
 
 function wrongCtx(helper: string, needed: string, ctx: unknown, missing: string, advice: string) {
   const given = describeCtx(ctx);
-  return convexBetterAuthError(
-    "WRONG_CTX",
-    `${helper} needs ${needed} but got ${given} (${missing}). ${advice}`,
-    { helper, needed, given },
-  );
+  return convexBetterAuthError("WRONG_CTX", `${helper} needs ${needed} but got ${given} (${missing}). ${advice}`, {
+    helper,
+    needed,
+    given,
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import { convexClient } from "./convex-client.js";
 
 describe("convexClient", () => {
-  it("is a Better Auth client plugin with id \"convex\"", () => {
+  it('is a Better Auth client plugin with id "convex"', () => {
     const plugin = convexClient();
     expect(plugin.id).toBe("convex");
     expect(plugin.pathMethods).toEqual({ "/convex/token": "GET", "/convex/jwks": "GET" });

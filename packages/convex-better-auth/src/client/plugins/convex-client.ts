@@ -1,6 +1,7 @@
 import type { BetterAuthClientPlugin } from "better-auth/client";
 import type { convex } from "../../plugins/convex/convex-plugin.js";
 import { CONVEX_ERROR_CODES } from "../../plugins/convex/error-codes.js";
+import { createSignOutHooks } from "./sign-out-hooks.js";
 
 /**
  * The Better Auth client plugin paired with the `convex()` server plugin.
@@ -9,6 +10,11 @@ import { CONVEX_ERROR_CODES } from "../../plugins/convex/error-codes.js";
  * `GET /convex/token` and `authClient.convex.jwks()` for `GET /convex/jwks`,
  * and adds the plugin's error codes to `authClient.$ERROR_CODES`. Importing it
  * pulls no server code into the client bundle.
+ *
+ * It also gives `authClient.convex.onSignOut(listener)`, which
+ * `ConvexBetterAuthProvider` uses to stop authenticated Convex queries before
+ * `authClient.signOut()` ends the session (a `/sign-out` request waits for
+ * its listeners, at most 2 s).
  *
  * @returns The client plugin, id `"convex"`.
  *
@@ -21,8 +27,10 @@ import { CONVEX_ERROR_CODES } from "../../plugins/convex/error-codes.js";
  * const { data } = await authClient.convex.token();
  * ```
  */
-export const convexClient = () =>
-  ({
+export const convexClient = () => {
+  // Per client: the provider of one app listens to its own sign-outs.
+  const signOutHooks = createSignOutHooks();
+  return {
     id: "convex",
     $InferServerPlugin: {} as ReturnType<typeof convex>,
     $ERROR_CODES: CONVEX_ERROR_CODES,
@@ -31,4 +39,7 @@ export const convexClient = () =>
       "/convex/token": "GET",
       "/convex/jwks": "GET",
     },
-  }) satisfies BetterAuthClientPlugin;
+    fetchPlugins: [signOutHooks.fetchPlugin],
+    getActions: () => ({ convex: { onSignOut: signOutHooks.onSignOut } }),
+  } satisfies BetterAuthClientPlugin;
+};

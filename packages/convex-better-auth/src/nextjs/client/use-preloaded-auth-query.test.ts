@@ -26,7 +26,8 @@ beforeEach(() => {
   auth = { isLoading: true, isAuthenticated: false, isRefreshing: false };
   live = undefined;
   vi.mocked(useConvexAuth).mockImplementation(() => auth);
-  vi.mocked(useQuery).mockImplementation(((_query: unknown, args: unknown) => (args === "skip" ? undefined : live)) as never);
+  vi.mocked(useQuery).mockImplementation(((_query: unknown, args: unknown) =>
+    args === "skip" ? undefined : live) as never);
 });
 
 afterEach(() => cleanup());

@@ -1,5 +1,10 @@
 "use client";
-import { makeFunctionReference, type FunctionArgs, type FunctionReference, type FunctionReturnType } from "convex/server";
+import {
+  makeFunctionReference,
+  type FunctionArgs,
+  type FunctionReference,
+  type FunctionReturnType,
+} from "convex/server";
 import { useConvexAuth, useQuery, type Preloaded } from "convex/react";
 import { jsonToConvex } from "convex/values";
 import { useMemo, useState } from "react";
@@ -37,13 +42,15 @@ export function usePreloadedAuthQuery<Query extends FunctionReference<"query">>(
 ): FunctionReturnType<Query> {
   const { isLoading, isAuthenticated } = useConvexAuth();
   const args = useMemo(() => jsonToConvex(preloaded._argsJSON), [preloaded._argsJSON]) as FunctionArgs<Query>;
-  const preloadedValue = useMemo(() => jsonToConvex(preloaded._valueJSON), [preloaded._valueJSON]) as FunctionReturnType<Query>;
+  const preloadedValue = useMemo(
+    () => jsonToConvex(preloaded._valueJSON),
+    [preloaded._valueJSON],
+  ) as FunctionReturnType<Query>;
   const query = useMemo(() => makeFunctionReference<"query">(preloaded._name), [preloaded._name]) as Query;
   const skip = isLoading || !isAuthenticated;
-  const live = (useQuery as (query: Query, args: FunctionArgs<Query> | "skip") => FunctionReturnType<Query> | undefined)(
-    query,
-    skip ? "skip" : args,
-  );
+  const live = (
+    useQuery as (query: Query, args: FunctionArgs<Query> | "skip") => FunctionReturnType<Query> | undefined
+  )(query, skip ? "skip" : args);
 
   // Render-time state updates (React's "storing information from previous
   // renders" pattern): each one converges after a single extra render.
@@ -51,7 +58,8 @@ export function usePreloadedAuthQuery<Query extends FunctionReference<"query">>(
   const [wasAuthenticated, setWasAuthenticated] = useState(false);
   const [staleSource, setStaleSource] = useState<Preloaded<Query> | null>(null);
 
-  if (live !== undefined && (kept?.source !== preloaded || kept.value !== live)) setKept({ source: preloaded, value: live });
+  if (live !== undefined && (kept?.source !== preloaded || kept.value !== live))
+    setKept({ source: preloaded, value: live });
   if (isAuthenticated && !wasAuthenticated) setWasAuthenticated(true);
   const signedOut = !isLoading && !isAuthenticated;
   if (signedOut && wasAuthenticated) {

@@ -18,7 +18,10 @@ describe("Authorization: Bearer <session token> for in-process auth.api calls", 
 
     const session = await auth.api.getSession({ headers });
     expect(session?.user.email).toBe("ada@example.com");
-    await auth.api.changePassword({ body: { currentPassword: PASSWORD, newPassword: "another-long-password" }, headers });
+    await auth.api.changePassword({
+      body: { currentPassword: PASSWORD, newPassword: "another-long-password" },
+      headers,
+    });
     await expect(
       auth.api.signInEmail({ body: { email: "ada@example.com", password: "another-long-password" } }),
     ).resolves.toMatchObject({ user: { email: "ada@example.com" } });

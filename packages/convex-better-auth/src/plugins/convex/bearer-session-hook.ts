@@ -41,7 +41,10 @@ export function createBearerSessionHook(): NonNullable<NonNullable<BetterAuthPlu
       // getSignedCookie accepts it; a wrong token simply finds no session.
       const signature = await makeSignature(token, ctx.context.secret);
       const headers = new Headers(ctx.headers);
-      headers.set("cookie", [existing, `${name}=${encodeURIComponent(`${token}.${signature}`)}`].filter(Boolean).join("; "));
+      headers.set(
+        "cookie",
+        [existing, `${name}=${encodeURIComponent(`${token}.${signature}`)}`].filter(Boolean).join("; "),
+      );
       return { context: { headers } };
     }),
   };

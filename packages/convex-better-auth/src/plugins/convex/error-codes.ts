@@ -21,8 +21,7 @@ export const CONVEX_ERROR_CODES = defineErrorCodes({
     "The JWT signing key could not be decrypted. BETTER_AUTH_SECRET differs from the secret the key was encrypted with; restore it or call auth.api.rotateKeys()",
   STATIC_JWKS_CANNOT_ROTATE:
     "Keys come from the static `jwks` option and cannot be rotated here. Remove the option, call auth.api.rotateKeys(), then export the new keys",
-  NO_SIGNING_KEY:
-    "The static `jwks` option holds no RS256 key. Re-export the keys with auth.api.getLatestJwks()",
+  NO_SIGNING_KEY: "The static `jwks` option holds no RS256 key. Re-export the keys with auth.api.getLatestJwks()",
 });
 
 /**

@@ -33,7 +33,12 @@ function jarSession(db: Db, jar: CookieJar): Record<string, unknown> | undefined
 }
 
 /** Asserts the jar's convex_jwt is a valid JWT for exactly the session its session cookie holds. */
-async function expectJwtFollowsSession(auth: Parameters<typeof verifyWithJwks>[0], db: Db, jar: CookieJar, email: string) {
+async function expectJwtFollowsSession(
+  auth: Parameters<typeof verifyWithJwks>[0],
+  db: Db,
+  jar: CookieJar,
+  email: string,
+) {
   const session = jarSession(db, jar);
   expect(session, "session cookie points at a live session").toBeDefined();
   const token = jwtCookie(jar);

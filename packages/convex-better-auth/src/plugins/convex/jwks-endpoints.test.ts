@@ -56,7 +56,14 @@ describe("GET /convex/jwks", () => {
     expect(db.jwks![0]!.alg).toBe("RS256");
     expect(jwks.keys).toHaveLength(1);
     const [key] = jwks.keys;
-    expect(key).toEqual({ kty: "RSA", n: expect.any(String), e: "AQAB", kid: db.jwks![0]!.id, alg: "RS256", use: "sig" });
+    expect(key).toEqual({
+      kty: "RSA",
+      n: expect.any(String),
+      e: "AQAB",
+      kid: db.jwks![0]!.id,
+      alg: "RS256",
+      use: "sig",
+    });
     // The private key is stored encrypted (a JSON string), not as a JWK.
     expect(typeof JSON.parse(db.jwks![0]!.privateKey as string)).toBe("string");
   });

@@ -45,14 +45,10 @@ const JWKS_ENDPOINT_OPTIONS = {
 export function createJwksEndpoint(
   resolved: ResolvedConvexOptions,
 ): AuthEndpoint<"/convex/jwks", typeof JWKS_ENDPOINT_OPTIONS, PublicJwks> {
-  return createAuthEndpoint(
-    "/convex/jwks",
-    JWKS_ENDPOINT_OPTIONS,
-    async (ctx): Promise<PublicJwks> => {
-      const rows = await ensureSigningKey(ctx.context, resolved);
-      return ctx.json(createPublicJwks(resolved.staticJwks ? rows : rows.filter(isConvexKey)));
-    },
-  );
+  return createAuthEndpoint("/convex/jwks", JWKS_ENDPOINT_OPTIONS, async (ctx): Promise<PublicJwks> => {
+    const rows = await ensureSigningKey(ctx.context, resolved);
+    return ctx.json(createPublicJwks(resolved.staticJwks ? rows : rows.filter(isConvexKey)));
+  });
 }
 
 /**

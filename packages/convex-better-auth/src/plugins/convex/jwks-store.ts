@@ -93,7 +93,9 @@ export function isConvexKey(row: Pick<JwkRow, "alg">): boolean {
  * ```
  */
 export async function listJwks(authContext: AuthContext, resolved: ResolvedConvexOptions): Promise<JwkRow[]> {
-  const prefetched = resolved.staticJwks ? undefined : (jwksPrefetchOf(authContext.adapter)?.take() as StoredJwk[] | undefined);
+  const prefetched = resolved.staticJwks
+    ? undefined
+    : (jwksPrefetchOf(authContext.adapter)?.take() as StoredJwk[] | undefined);
   const rows = resolved.staticJwks
     ? resolved.staticJwks.map(fromExported)
     : (prefetched ?? (await authContext.adapter.findMany<StoredJwk>({ model: JWKS_MODEL }))).map(fromStored);
@@ -113,7 +115,11 @@ export async function listJwks(authContext: AuthContext, resolved: ResolvedConve
  * const key = pickSigningKey(await listJwks(ctx.context, resolved), resolved);
  * ```
  */
-export function pickSigningKey(rows: readonly JwkRow[], resolved: ResolvedConvexOptions, now = new Date()): JwkRow | undefined {
+export function pickSigningKey(
+  rows: readonly JwkRow[],
+  resolved: ResolvedConvexOptions,
+  now = new Date(),
+): JwkRow | undefined {
   const live = rows.filter((row) => !row.expiresAt || row.expiresAt > now);
   return resolved.staticJwks ? live[0] : live.find(isConvexKey);
 }

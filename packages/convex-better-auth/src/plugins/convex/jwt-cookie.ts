@@ -77,7 +77,8 @@ export function clearConvexJwtCookie(ctx: GenericEndpointContext): void {
 export function serializeConvexJwtCookie(cookie: ConvexJwtCookie, value: string): string {
   const { attributes } = cookie;
   const parts = [`${cookie.name}=${encodeURIComponent(value)}`];
-  if (typeof attributes.maxAge === "number" && attributes.maxAge >= 0) parts.push(`Max-Age=${Math.floor(attributes.maxAge)}`);
+  if (typeof attributes.maxAge === "number" && attributes.maxAge >= 0)
+    parts.push(`Max-Age=${Math.floor(attributes.maxAge)}`);
   if (attributes.domain) parts.push(`Domain=${attributes.domain}`);
   if (attributes.path) parts.push(`Path=${attributes.path}`);
   if (attributes.expires) parts.push(`Expires=${attributes.expires.toUTCString()}`);

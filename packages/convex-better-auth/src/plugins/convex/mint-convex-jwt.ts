@@ -4,10 +4,16 @@ import { symmetricDecrypt } from "better-auth/crypto";
 import { importJWK, SignJWT, type JWK } from "jose";
 import { getConvexSiteUrl } from "./convex-site-url.js";
 import { CONVEX_ERROR_CODES } from "./error-codes.js";
-import { CONVEX_JWT_ALG, createConvexJwk, deleteConvexJwks, listJwks, pickSigningKey, type JwkRow } from "./jwks-store.js";
+import {
+  CONVEX_JWT_ALG,
+  createConvexJwk,
+  deleteConvexJwks,
+  listJwks,
+  pickSigningKey,
+  type JwkRow,
+} from "./jwks-store.js";
 import type { ResolvedConvexOptions } from "./resolve-options.js";
 import type { ConvexTokenSubject } from "./types.js";
-
 
 /** Longest `name` / `email` copied into the default JWT payload. */
 const MAX_PROFILE_CLAIM_LENGTH = 256;
@@ -109,7 +115,9 @@ async function buildClaims(
         // A claim longer than this would make the convex_jwt cookie exceed
         // what browsers keep (4 KB); the user row stays the source of truth.
         ...(typeof user.name === "string" && user.name.length <= MAX_PROFILE_CLAIM_LENGTH ? { name: user.name } : {}),
-        ...(typeof user.email === "string" && user.email.length <= MAX_PROFILE_CLAIM_LENGTH ? { email: user.email } : {}),
+        ...(typeof user.email === "string" && user.email.length <= MAX_PROFILE_CLAIM_LENGTH
+          ? { email: user.email }
+          : {}),
         emailVerified: user.emailVerified,
       };
   const iat = Math.floor(Date.now() / 1000);

@@ -56,7 +56,11 @@ const OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS = {
  */
 export function createOpenIdConfigurationEndpoint(
   resolved: ResolvedConvexOptions,
-): AuthEndpoint<"/convex/.well-known/openid-configuration", typeof OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS, ConvexOpenIdConfiguration> {
+): AuthEndpoint<
+  "/convex/.well-known/openid-configuration",
+  typeof OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS,
+  ConvexOpenIdConfiguration
+> {
   return createAuthEndpoint(
     "/convex/.well-known/openid-configuration",
     OPEN_ID_CONFIGURATION_ENDPOINT_OPTIONS,

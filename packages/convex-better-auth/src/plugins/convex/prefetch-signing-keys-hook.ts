@@ -37,7 +37,8 @@ export function createPrefetchSigningKeysHook(
   resolved: ResolvedConvexOptions,
 ): NonNullable<NonNullable<BetterAuthPlugin["hooks"]>["before"]>[number] {
   return {
-    matcher: (context) => !resolved.staticJwks && SESSION_CREATING_PATHS.some((prefix) => (context.path ?? "").startsWith(prefix)),
+    matcher: (context) =>
+      !resolved.staticJwks && SESSION_CREATING_PATHS.some((prefix) => (context.path ?? "").startsWith(prefix)),
     handler: createAuthMiddleware(async (ctx) => {
       jwksPrefetchOf(ctx.context.adapter)?.request();
     }),

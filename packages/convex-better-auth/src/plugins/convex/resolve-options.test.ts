@@ -32,7 +32,7 @@ describe("convex() option validation", () => {
     expect(() => convex({} as never)).toThrow(/`authConfig` is required/);
   });
 
-  it("requires exactly one provider with applicationID \"convex\"", () => {
+  it('requires exactly one provider with applicationID "convex"', () => {
     expect(() => convex({ authConfig: { providers: [] } })).toThrow(/no provider with applicationID "convex"/);
     expect(() =>
       convex({ authConfig: { providers: [{ domain: "https://clerk.example.com", applicationID: "clerk" }] } }),
@@ -56,7 +56,9 @@ describe("convex() option validation", () => {
 
   it("requires the jwks option when auth.config.ts embeds a data: JWKS", () => {
     const authConfig = testAuthConfig({ jwks: STATIC_JWKS });
-    expect(() => convex({ authConfig })).toThrow(/embeds a static JWKS \(a data: URI\), but the plugin has no `jwks` option/);
+    expect(() => convex({ authConfig })).toThrow(
+      /embeds a static JWKS \(a data: URI\), but the plugin has no `jwks` option/,
+    );
     expect(() => convex({ authConfig, jwks: STATIC_JWKS })).not.toThrow();
   });
 
@@ -74,11 +76,13 @@ describe("convex() option validation", () => {
   });
 
   it("rejects a malformed jwks option", () => {
-    expect(() => convex({ authConfig: testAuthConfig(), jwks: "not json" })).toThrow(/invalid `jwks` option.*not valid JSON/);
-    expect(() => convex({ authConfig: testAuthConfig(), jwks: "[]" })).toThrow(/holds no keys/);
-    expect(() => convex({ authConfig: testAuthConfig(), jwks: JSON.stringify([{ id: "a", publicKey: "{}" }]) })).toThrow(
-      /missing "privateKey"/,
+    expect(() => convex({ authConfig: testAuthConfig(), jwks: "not json" })).toThrow(
+      /invalid `jwks` option.*not valid JSON/,
     );
+    expect(() => convex({ authConfig: testAuthConfig(), jwks: "[]" })).toThrow(/holds no keys/);
+    expect(() =>
+      convex({ authConfig: testAuthConfig(), jwks: JSON.stringify([{ id: "a", publicKey: "{}" }]) }),
+    ).toThrow(/missing "privateKey"/);
   });
 
   it("rejects a non-positive expirationSeconds and a relative basePath", () => {
@@ -120,6 +124,8 @@ describe("convex() startup warnings", () => {
     const warnings = await warningsFor({ auth: { basePath: "/auth" } });
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/basePath is "\/auth" but convex\(\{ options: \{ basePath \} \}\) is "\/api\/auth"/);
-    expect(warnings[1]).toMatch(/fetches keys from ".*\/api\/auth\/convex\/jwks".*"<CONVEX_SITE_URL>\/auth\/convex\/jwks"/);
+    expect(warnings[1]).toMatch(
+      /fetches keys from ".*\/api\/auth\/convex\/jwks".*"<CONVEX_SITE_URL>\/auth\/convex\/jwks"/,
+    );
   });
 });

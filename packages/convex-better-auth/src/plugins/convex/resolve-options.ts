@@ -71,7 +71,7 @@ export function resolveConvexOptions(options: ConvexPluginOptions): ResolvedConv
   if (!Array.isArray(providers)) {
     throw configError(
       "`authConfig` is required. Pass the default export of convex/auth.config.ts: " +
-        "`import authConfig from \"./auth.config\"; convex({ authConfig })`.",
+        '`import authConfig from "./auth.config"; convex({ authConfig })`.',
     );
   }
   const convexProviders = providers.filter((provider) => provider?.applicationID === "convex");
@@ -102,7 +102,7 @@ export function resolveConvexOptions(options: ConvexPluginOptions): ResolvedConv
     if (provider.algorithm !== "RS256") {
       throw configError(
         `the "convex" provider uses algorithm "${String(provider.algorithm)}", but only RS256 is supported. ` +
-          "Use getAuthConfigProvider(), which sets algorithm: \"RS256\".",
+          'Use getAuthConfigProvider(), which sets algorithm: "RS256".',
       );
     }
     const inlineJwks = typeof provider.jwks === "string" && provider.jwks.startsWith("data:");
@@ -134,7 +134,9 @@ export function resolveConvexOptions(options: ConvexPluginOptions): ResolvedConv
 
   const expirationSeconds = options.jwt?.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   if (typeof expirationSeconds !== "number" || !Number.isFinite(expirationSeconds) || expirationSeconds < 1) {
-    throw configError(`jwt.expirationSeconds must be a number of seconds, at least 1, got ${String(expirationSeconds)}.`);
+    throw configError(
+      `jwt.expirationSeconds must be a number of seconds, at least 1, got ${String(expirationSeconds)}.`,
+    );
   }
 
   const basePath = options.options?.basePath;

@@ -113,7 +113,13 @@ type Handler = { handler: (request: Request) => Promise<Response> };
  * const res = await send(auth, jar, "/sign-up/email", { email, password, name });
  * ```
  */
-export async function send(auth: Handler, jar: CookieJar, path: string, body?: unknown, method?: string): Promise<Response> {
+export async function send(
+  auth: Handler,
+  jar: CookieJar,
+  path: string,
+  body?: unknown,
+  method?: string,
+): Promise<Response> {
   const headers = new Headers({ cookie: jar.header(), origin: TEST_BASE_URL });
   if (body !== undefined) headers.set("content-type", "application/json");
   const response = await auth.handler(
@@ -135,7 +141,12 @@ export async function send(auth: Handler, jar: CookieJar, path: string, body?: u
  * await signUp(auth, jar, "a@example.com");
  * ```
  */
-export async function signUp(auth: Handler, jar: CookieJar, email: string, name = email.split("@")[0]): Promise<Response> {
+export async function signUp(
+  auth: Handler,
+  jar: CookieJar,
+  email: string,
+  name = email.split("@")[0],
+): Promise<Response> {
   return send(auth, jar, "/sign-up/email", { email, password: PASSWORD, name });
 }
 
@@ -159,10 +170,14 @@ export function jwtCookie(jar: CookieJar): string | undefined {
  */
 export async function verifyWithJwks(auth: Handler, token: string, jwks?: JSONWebKeySet) {
   const keySet = jwks ?? ((await (await send(auth, createCookieJar(), "/convex/jwks")).json()) as JSONWebKeySet);
-  const { payload, protectedHeader } = await jwtVerify<JWTPayload & Record<string, unknown>>(token, createLocalJWKSet(keySet), {
-    issuer: TEST_SITE_URL,
-    audience: "convex",
-    algorithms: ["RS256"],
-  });
+  const { payload, protectedHeader } = await jwtVerify<JWTPayload & Record<string, unknown>>(
+    token,
+    createLocalJWKSet(keySet),
+    {
+      issuer: TEST_SITE_URL,
+      audience: "convex",
+      algorithms: ["RS256"],
+    },
+  );
   return { payload, header: protectedHeader, decodedHeader: decodeProtectedHeader(token) };
 }

@@ -69,7 +69,9 @@ describe("GET /convex/token", () => {
   });
 
   it("names the cookie with Better Auth's helpers: cookiePrefix and __Secure- on https", async () => {
-    const { auth } = createTestAuth({ auth: { baseURL: "https://app.example.com", advanced: { cookiePrefix: "myapp" } } });
+    const { auth } = createTestAuth({
+      auth: { baseURL: "https://app.example.com", advanced: { cookiePrefix: "myapp" } },
+    });
     const jar = createCookieJar();
     const signUpResponse = await auth.handler(
       new Request("https://app.example.com/api/auth/sign-up/email", {

@@ -93,21 +93,17 @@ const TOKEN_ENDPOINT_OPTIONS = {
 export function createTokenEndpoint(
   resolved: ResolvedConvexOptions,
 ): AuthEndpoint<"/convex/token", typeof TOKEN_ENDPOINT_OPTIONS, { token: string }> {
-  return createAuthEndpoint(
-    "/convex/token",
-    TOKEN_ENDPOINT_OPTIONS,
-    async (ctx) => {
-      // With this library's adapter the signing keys come back with the
-      // session lookup: one component call for the whole endpoint.
-      if (!resolved.staticJwks) jwksPrefetchOf(ctx.context.adapter)?.request();
-      const session = await readSessionFromDatabase(ctx);
-      if (!session) {
-        clearConvexJwtCookie(ctx);
-        throw APIError.from("UNAUTHORIZED", CONVEX_ERROR_CODES.SESSION_REQUIRED);
-      }
-      const { token, expiresIn } = await mintConvexJwt(ctx.context, resolved, session);
-      setConvexJwtCookie(ctx, token, expiresIn);
-      return ctx.json({ token });
-    },
-  );
+  return createAuthEndpoint("/convex/token", TOKEN_ENDPOINT_OPTIONS, async (ctx) => {
+    // With this library's adapter the signing keys come back with the
+    // session lookup: one component call for the whole endpoint.
+    if (!resolved.staticJwks) jwksPrefetchOf(ctx.context.adapter)?.request();
+    const session = await readSessionFromDatabase(ctx);
+    if (!session) {
+      clearConvexJwtCookie(ctx);
+      throw APIError.from("UNAUTHORIZED", CONVEX_ERROR_CODES.SESSION_REQUIRED);
+    }
+    const { token, expiresIn } = await mintConvexJwt(ctx.context, resolved, session);
+    setConvexJwtCookie(ctx, token, expiresIn);
+    return ctx.json({ token });
+  });
 }

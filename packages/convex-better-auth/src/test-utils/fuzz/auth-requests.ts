@@ -35,7 +35,10 @@ const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 export function routesOf(api: Record<string, unknown>): AuthRoute[] {
   const routes = new Map<string, Set<string>>();
   for (const endpoint of Object.values(api)) {
-    const { path, options } = endpoint as { path?: string; options?: { method?: string | string[]; metadata?: { SERVER_ONLY?: boolean } } };
+    const { path, options } = endpoint as {
+      path?: string;
+      options?: { method?: string | string[]; metadata?: { SERVER_ONLY?: boolean } };
+    };
     if (typeof path !== "string" || !path.startsWith("/") || options?.metadata?.SERVER_ONLY) continue;
     const declared = options?.method ?? "GET";
     const methods = (Array.isArray(declared) ? declared : [declared]).flatMap((m) => (m === "*" ? ALL_METHODS : [m]));
@@ -43,15 +46,52 @@ export function routesOf(api: Record<string, unknown>): AuthRoute[] {
     for (const method of methods) known.add(method.toUpperCase());
     routes.set(path, known);
   }
-  return [...routes].map(([path, methods]) => ({ path, methods: [...methods].sort() })).sort((a, b) => a.path.localeCompare(b.path));
+  return [...routes]
+    .map(([path, methods]) => ({ path, methods: [...methods].sort() }))
+    .sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Field names Better Auth endpoints read, so malformed values land where they matter. */
 const FIELDS = [
-  "email", "password", "newPassword", "currentPassword", "name", "image", "token", "callbackURL", "id", "userId",
-  "sessionToken", "organizationId", "teamId", "memberId", "role", "slug", "providerId", "code", "otp", "phoneNumber",
-  "username", "displayUsername", "key", "keyId", "limit", "offset", "sortBy", "sortDirection", "searchValue", "type",
-  "rememberMe", "expiresIn", "metadata", "permissions", "trustDevice", "backupCode", "invitationId", "data", "value",
+  "email",
+  "password",
+  "newPassword",
+  "currentPassword",
+  "name",
+  "image",
+  "token",
+  "callbackURL",
+  "id",
+  "userId",
+  "sessionToken",
+  "organizationId",
+  "teamId",
+  "memberId",
+  "role",
+  "slug",
+  "providerId",
+  "code",
+  "otp",
+  "phoneNumber",
+  "username",
+  "displayUsername",
+  "key",
+  "keyId",
+  "limit",
+  "offset",
+  "sortBy",
+  "sortDirection",
+  "searchValue",
+  "type",
+  "rememberMe",
+  "expiresIn",
+  "metadata",
+  "permissions",
+  "trustDevice",
+  "backupCode",
+  "invitationId",
+  "data",
+  "value",
 ];
 
 const DEPTHS = [64, 1_000, 15_000];
@@ -63,7 +103,19 @@ export function deepArrayJson(depth: number): string {
 
 const weirdString = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom("", " ", "\u0000", "../../etc/passwd", "<script>", "' OR 1=1 --", "%%%", "NaN", "null", "__proto__", "constructor"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "../../etc/passwd",
+    "<script>",
+    "' OR 1=1 --",
+    "%%%",
+    "NaN",
+    "null",
+    "__proto__",
+    "constructor",
+  ),
   fc.integer({ min: 1_000, max: 60_000 }).map((n) => "x".repeat(n)),
 );
 
@@ -82,7 +134,9 @@ const weirdValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) =>
 
 /** A JSON object whose known fields hold wrong types, or a deeply nested one. */
 const jsonBody = fc.oneof(
-  fc.dictionary(fc.constantFrom(...FIELDS), weirdValue, { maxKeys: 6 }).map((value) => ({ text: JSON.stringify(value), label: "object" })),
+  fc
+    .dictionary(fc.constantFrom(...FIELDS), weirdValue, { maxKeys: 6 })
+    .map((value) => ({ text: JSON.stringify(value), label: "object" })),
   fc.jsonValue({ maxDepth: 6 }).map((value) => ({ text: JSON.stringify(value) ?? "null", label: "json" })),
   fc.tuple(fc.constantFrom(...FIELDS), fc.constantFrom(...DEPTHS)).map(([field, depth]) => ({
     text: `{${JSON.stringify(field)}:${deepArrayJson(depth)}}`,
@@ -114,8 +168,18 @@ const queryString = fc
 
 const garbageHeaders = fc.record(
   {
-    cookie: fc.constantFrom("better-auth.session_token=%%%", "better-auth.session_token=abc.def", "a=b; ;;=", "better-auth.convex_jwt=x.y.z"),
-    authorization: fc.constantFrom("Bearer ", "Bearer not.a.token", "Basic Zm9vOmJhcg==", "Bearer " + "a".repeat(5_000)),
+    cookie: fc.constantFrom(
+      "better-auth.session_token=%%%",
+      "better-auth.session_token=abc.def",
+      "a=b; ;;=",
+      "better-auth.convex_jwt=x.y.z",
+    ),
+    authorization: fc.constantFrom(
+      "Bearer ",
+      "Bearer not.a.token",
+      "Basic Zm9vOmJhcg==",
+      "Bearer " + "a".repeat(5_000),
+    ),
     origin: fc.constantFrom("null", "http://evil.example", "http://localhost:3000"),
     "x-forwarded-for": fc.constantFrom("::1", "not-an-ip", "1.1.1.1, 2.2.2.2"),
   },
@@ -154,7 +218,8 @@ export function fuzzRequests(routes: readonly AuthRoute[], options: { wrongMetho
     .map((spec) => {
       const methods = spec.wrongMethod ? ALL_METHODS : spec.route.methods;
       const method = methods[spec.methodPick % methods.length]!;
-      const path = spec.route.path.replace(/:[A-Za-z]+/g, () => encodeURIComponent(spec.param.slice(0, 200) || "x")) + spec.query;
+      const path =
+        spec.route.path.replace(/:[A-Za-z]+/g, () => encodeURIComponent(spec.param.slice(0, 200) || "x")) + spec.query;
       return { ...spec, method, path };
     });
 }
