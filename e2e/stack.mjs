@@ -1,6 +1,6 @@
 /**
- * Starts the examples/next stack the way `npm start` does (scripts/start.mjs),
- * on free ports with a fresh data dir, and stops it again.
+ * Starts an example's stack the way `npm start [-- <example>]` does
+ * (scripts/start.mjs), on free ports with a fresh data dir, and stops it again.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -10,7 +10,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ENV_LOCAL = path.join(REPO, "examples/next/.env.local");
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,15 +24,19 @@ export function freePort() {
 }
 
 /**
- * @returns {Promise<{ appUrl: string, cloudUrl: string, output: () => string, stop: () => Promise<void> }>}
+ * @param {{ example?: string, env?: Record<string, string>, timeoutMs?: number }} [options]
+ *   `example`: an entry of scripts/start.mjs's EXAMPLES ("next" by default);
+ *   `env`: more environment for scripts/start.mjs (e.g. an example's `convexEnv` variables).
+ * @returns {Promise<{ appUrl: string, cloudUrl: string, siteUrl: string, adminKey: string, output: () => string, stop: () => Promise<void> }>}
  */
-export async function startStack({ timeoutMs = 240_000 } = {}) {
+export async function startStack({ example = "next", env = {}, timeoutMs = 240_000 } = {}) {
   const [port, cloudPort, sitePort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-convex-local-"));
-  // `convex dev` saves its URLs into examples/next/.env.local; put the developer's file back afterwards.
+  // `convex dev` saves its URLs into examples/<example>/.env.local; put the developer's file back afterwards.
+  const ENV_LOCAL = path.join(REPO, "examples", example, ".env.local");
   const savedEnvLocal = existsSync(ENV_LOCAL) ? readFileSync(ENV_LOCAL) : null;
 
-  const child = spawn(process.execPath, [path.join(REPO, "scripts/start.mjs")], {
+  const child = spawn(process.execPath, [path.join(REPO, "scripts/start.mjs"), example], {
     cwd: REPO,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,6 +52,7 @@ export async function startStack({ timeoutMs = 240_000 } = {}) {
       NEXT_TELEMETRY_DISABLED: "1",
       NO_COLOR: "1",
       CI: "1",
+      ...env,
     },
   });
   let output = "";
@@ -63,11 +67,15 @@ export async function startStack({ timeoutMs = 240_000 } = {}) {
       const exited = new Promise((r) => child.once("exit", r));
       try {
         process.kill(child.pid, "SIGTERM");
-      } catch {}
+      } catch {
+        // already gone
+      }
       const timer = setTimeout(() => {
         try {
           process.kill(-child.pid, "SIGKILL");
-        } catch {}
+        } catch {
+          // already gone
+        }
       }, 10_000);
       await exited;
       clearTimeout(timer);
@@ -93,10 +101,12 @@ export async function startStack({ timeoutMs = 240_000 } = {}) {
         reject(new Error(`scripts/start.mjs exited with ${code}`));
       });
     });
-    const cloudUrl = /\[start\] convex-local ready: (\S+)/.exec(output)[1];
-    return { appUrl, cloudUrl, output: () => output, stop };
+    const [, cloudUrl, siteUrl] = /\[start\] convex-local ready: (\S+) \(HTTP actions: ([^)\s]+)\)/.exec(output);
+    // start.mjs keeps the deployment's admin key in the data dir; tests read Convex's logs with it.
+    const adminKey = readFileSync(path.join(dataDir, "admin-key"), "utf8").trim();
+    return { appUrl, cloudUrl, siteUrl, adminKey, output: () => output, stop };
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}\n--- stack output ---\n${output}`);
+    throw new Error(`${error.message}\n--- stack output ---\n${output}`, { cause: error });
   }
 }

@@ -1,26 +1,32 @@
 #!/usr/bin/env node
 /**
- * `npm start`: runs the Next.js example (examples/next) against a local
+ * `npm start [-- <example>]`: runs one of the examples against a local
  * Convex-compatible backend (convex-local), with the real Convex CLI.
+ * `npm start` runs `next` (examples/next); `npm start -- react` runs
+ * examples/react, `npm start -- tanstack` examples/tanstack. The examples are
+ * the entries of EXAMPLES below.
  *
  *   1. builds the packages (`npm run build`),
- *   2. starts convex-local (data in examples/next/.convex-local, with a fixed
+ *   2. starts convex-local (data in examples/<name>/.convex-local, with a fixed
  *      admin key kept there),
- *   3. sets BETTER_AUTH_SECRET (generated once, kept in the data dir) and
- *      SITE_URL with `npx convex env set`,
- *   4. runs `npx convex dev` (push, codegen, then watch) in examples/next,
- *   5. writes examples/next/.env.local and runs `next dev`,
+ *   3. sets BETTER_AUTH_SECRET (generated once, kept in the data dir), SITE_URL
+ *      and the example's optional variables found in this shell with
+ *      `npx convex env set`,
+ *   4. runs `npx convex dev` (push, codegen, then watch) in the example,
+ *   5. writes examples/<name>/.env.local and runs the app's dev server,
  *   6. prints the app URL. Ctrl-C stops everything.
  *
  * Environment (all optional):
- *   PORT                    Next.js port (3000)
+ *   PORT                    the app's port (the example's default: 3000 for next and tanstack, 5173 for react)
  *   CONVEX_LOCAL_PORT       convex-local cloud port (3210)
  *   CONVEX_LOCAL_SITE_PORT  convex-local HTTP-actions port (CONVEX_LOCAL_PORT + 1)
- *   CONVEX_LOCAL_DATA_DIR   data dir (examples/next/.convex-local)
+ *   CONVEX_LOCAL_DATA_DIR   data dir (examples/<name>/.convex-local)
  *   START_SKIP_BUILD=1      skip `npm run build`
- *   START_NEXT_MODE=prod    `next build && next start` instead of `next dev`
- *   START_NO_ENV_FILE=1     don't write examples/next/.env.local (env is passed to Next directly)
+ *   START_MODE=prod         the app's production build and server instead of its dev server
+ *                           (START_NEXT_MODE=prod is the older name)
+ *   START_NO_ENV_FILE=1     don't write examples/<name>/.env.local (env is passed to the app directly)
  *   START_NO_WATCH=1        push once instead of keeping `convex dev` watching
+ *   …and each example's `convexEnv` names (e.g. OAUTH_ISSUER for react), copied to the deployment.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,17 +35,94 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const APP = path.join(REPO, "examples/next");
 const CONVEX_CLI = path.join(REPO, "node_modules/convex/bin/main.js");
 const NEXT_CLI = path.join(REPO, "node_modules/next/dist/bin/next");
+const VITE_CLI = path.join(REPO, "node_modules/vite/bin/vite.js");
 const CONVEX_LOCAL_BIN = path.join(REPO, "packages/convex-local/bin/convex-local.js");
 const NODE = process.execPath;
 
-const port = intEnv("PORT", 3000);
+/**
+ * The examples `npm start -- <name>` can run. To add one, add an entry:
+ *
+ *   dir        the app's folder, relative to the repository (its convex/ is pushed)
+ *   port       the app's default port; SITE_URL is http://localhost:<port>
+ *   publicEnv  ({ cloudUrl, siteUrl, appUrl }) => the variables the app's bundler reads
+ *              (written to <dir>/.env.local and passed to the app's processes)
+ *   convexEnv  optional deployment variables: names copied from this shell to
+ *              `npx convex env set` when set there
+ *   dev        ({ port }) => [cli, args]: the dev server, run in <dir>
+ *   build      [cli, args]: the production build (START_MODE=prod), run in <dir>
+ *   serve      ({ port }) => [cli, args]: the production server (START_MODE=prod)
+ *   readyPath  a path of the app that answers (< 500) once it is up
+ */
+const EXAMPLES = {
+  next: {
+    dir: "examples/next",
+    port: 3000,
+    publicEnv: ({ cloudUrl, siteUrl, appUrl }) => ({
+      NEXT_PUBLIC_CONVEX_URL: cloudUrl,
+      NEXT_PUBLIC_CONVEX_SITE_URL: siteUrl,
+      NEXT_PUBLIC_SITE_URL: appUrl,
+    }),
+    dev: ({ port }) => [NEXT_CLI, ["dev", "-p", String(port)]],
+    build: [NEXT_CLI, ["build"]],
+    serve: ({ port }) => [NEXT_CLI, ["start", "-p", String(port)]],
+    readyPath: "/sign-in",
+  },
+  react: {
+    dir: "examples/react",
+    port: 5173,
+    publicEnv: ({ cloudUrl, siteUrl, appUrl }) => ({
+      VITE_CONVEX_URL: cloudUrl,
+      VITE_CONVEX_SITE_URL: siteUrl,
+      VITE_SITE_URL: appUrl,
+    }),
+    // The "Sign in with …" button (convex/auth.ts): an OpenID Connect provider.
+    convexEnv: ["OAUTH_ISSUER", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OAUTH_PROVIDER_NAME"],
+    // --host localhost: the origin in SITE_URL, whatever the machine's default host is.
+    dev: ({ port }) => [
+      VITE_CLI,
+      ["--host", "localhost", "--port", String(port), "--strictPort", "--clearScreen", "false"],
+    ],
+    build: [VITE_CLI, ["build"]],
+    serve: ({ port }) => [VITE_CLI, ["preview", "--host", "localhost", "--port", String(port), "--strictPort"]],
+    readyPath: "/",
+  },
+  tanstack: {
+    dir: "examples/tanstack",
+    port: 3000,
+    publicEnv: ({ cloudUrl, siteUrl, appUrl }) => ({
+      VITE_CONVEX_URL: cloudUrl,
+      VITE_CONVEX_SITE_URL: siteUrl,
+      VITE_SITE_URL: appUrl,
+    }),
+    // The "Sign in with …" button (convex/auth.ts): an OpenID Connect provider.
+    convexEnv: ["OAUTH_ISSUER", "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET", "OAUTH_PROVIDER_NAME"],
+    dev: ({ port }) => [
+      VITE_CLI,
+      ["dev", "--host", "localhost", "--port", String(port), "--strictPort", "--clearScreen", "false"],
+    ],
+    build: [VITE_CLI, ["build"]],
+    serve: ({ port }) => [VITE_CLI, ["preview", "--host", "localhost", "--port", String(port), "--strictPort"]],
+    readyPath: "/sign-in",
+  },
+};
+
+const exampleName = process.argv[2] ?? "next";
+const example = EXAMPLES[exampleName];
+if (!example) {
+  process.stderr.write(
+    `[start] unknown example "${exampleName}"; choose one of: ${Object.keys(EXAMPLES).join(", ")}\n`,
+  );
+  process.exit(2);
+}
+const APP = path.join(REPO, example.dir);
+
+const port = intEnv("PORT", example.port);
 const cloudPort = intEnv("CONVEX_LOCAL_PORT", 3210);
 const sitePort = intEnv("CONVEX_LOCAL_SITE_PORT", cloudPort + 1);
 const dataDir = path.resolve(process.env.CONVEX_LOCAL_DATA_DIR || path.join(APP, ".convex-local"));
-const nextMode = process.env.START_NEXT_MODE === "prod" ? "prod" : "dev";
+const mode = process.env.START_MODE === "prod" || process.env.START_NEXT_MODE === "prod" ? "prod" : "dev";
 const siteUrl = `http://localhost:${port}`;
 
 /** Long-running children; each leads its own process group. */
@@ -63,10 +146,14 @@ function fail(message) {
   void shutdown(1);
 }
 
-/** Runs a command to completion (own process group, so Ctrl-C is handled here); rejects on a non-zero exit. */
-function run(command, args, options = {}) {
+/**
+ * Runs a command to completion (own process group, so Ctrl-C is handled here); rejects on a non-zero exit.
+ * `input` is written to its stdin (with `stdio: ["pipe", …]`).
+ */
+function run(command, args, { input, ...options } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"], detached: true, ...options });
+    if (input !== undefined) child.stdin.end(input);
     children.add(child);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
@@ -145,7 +232,18 @@ async function startConvexLocal(adminKey) {
   const child = daemon(
     "convex-local",
     NODE,
-    [CONVEX_LOCAL_BIN, "start", "--port", String(cloudPort), "--site-port", String(sitePort), "--data-dir", dataDir, "--admin-key", adminKey],
+    [
+      CONVEX_LOCAL_BIN,
+      "start",
+      "--port",
+      String(cloudPort),
+      "--site-port",
+      String(sitePort),
+      "--data-dir",
+      dataDir,
+      "--admin-key",
+      adminKey,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   return await new Promise((resolve, reject) => {
@@ -168,6 +266,14 @@ async function startConvexLocal(adminKey) {
       }
     });
   });
+}
+
+/** A value in .env syntax (the CLI parses it with dotenv): single quotes keep it literal. */
+function dotenvQuoted(name, value) {
+  if (/[\r\n]/.test(value)) throw new Error(`${name} spans lines; set it with \`npx convex env set ${name}\` instead`);
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes('"') && !value.includes("\\")) return `"${value}"`;
+  throw new Error(`${name} has both kinds of quotes; set it with \`npx convex env set ${name}\` instead`);
 }
 
 async function waitForHttp(url, timeoutMs) {
@@ -201,20 +307,31 @@ async function main() {
   log(`convex-local ready: ${convex.cloudUrl} (HTTP actions: ${convex.siteUrl})`);
 
   const env = cliEnv(convex.cloudUrl, convex.adminKey);
-  await run(NODE, [CONVEX_CLI, "env", "set", "BETTER_AUTH_SECRET", secret], { cwd: APP, env, stdio: ["ignore", "ignore", "inherit"] });
-  await run(NODE, [CONVEX_CLI, "env", "set", "SITE_URL", siteUrl], { cwd: APP, env });
+  const deploymentEnv = { BETTER_AUTH_SECRET: secret, SITE_URL: siteUrl };
+  for (const name of example.convexEnv ?? []) if (process.env[name]) deploymentEnv[name] = process.env[name];
+  log(`setting ${Object.keys(deploymentEnv).join(", ")} (npx convex env set)…`);
+  // One CLI run for all of them, in .env form on stdin: secrets stay out of argv and the output.
+  const dotenv = Object.entries(deploymentEnv)
+    .map(([name, value]) => `${name}=${dotenvQuoted(name, value)}\n`)
+    .join("");
+  await run(NODE, [CONVEX_CLI, "env", "set", "--force"], {
+    cwd: APP,
+    env,
+    stdio: ["pipe", "ignore", "inherit"],
+    input: dotenv,
+  });
 
   log("pushing Convex functions (npx convex dev --once)…");
   await run(NODE, [CONVEX_CLI, "dev", "--once", "--tail-logs", "disable"], { cwd: APP, env });
   if (process.env.START_NO_WATCH !== "1") {
-    daemon("convex dev", NODE, [CONVEX_CLI, "dev", "--tail-logs", "pause-on-deploy"], { cwd: APP, env, stdio: ["ignore", "inherit", "inherit"] });
+    daemon("convex dev", NODE, [CONVEX_CLI, "dev", "--tail-logs", "pause-on-deploy"], {
+      cwd: APP,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   }
 
-  const publicEnv = {
-    NEXT_PUBLIC_CONVEX_URL: convex.cloudUrl,
-    NEXT_PUBLIC_CONVEX_SITE_URL: convex.siteUrl,
-    NEXT_PUBLIC_SITE_URL: siteUrl,
-  };
+  const publicEnv = example.publicEnv({ cloudUrl: convex.cloudUrl, siteUrl: convex.siteUrl, appUrl: siteUrl });
   if (process.env.START_NO_ENV_FILE !== "1") {
     const lines = [
       "# Written by `npm start` (scripts/start.mjs) for the local convex-local backend.",
@@ -224,18 +341,30 @@ async function main() {
     writeFileSync(path.join(APP, ".env.local"), lines.join("\n"));
   }
 
-  const nextEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...publicEnv, PORT: String(port) };
-  delete nextEnv.CONVEX_SELF_HOSTED_URL;
-  delete nextEnv.CONVEX_SELF_HOSTED_ADMIN_KEY;
-  if (nextMode === "prod") {
-    log("building the Next.js app (next build)…");
-    await run(NODE, [NEXT_CLI, "build"], { cwd: APP, env: { ...nextEnv, NODE_ENV: "production" } });
-    daemon("next start", NODE, [NEXT_CLI, "start", "-p", String(port)], { cwd: APP, env: { ...nextEnv, NODE_ENV: "production" }, stdio: ["ignore", "inherit", "inherit"] });
+  const appEnv = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...publicEnv, PORT: String(port) };
+  delete appEnv.CONVEX_SELF_HOSTED_URL;
+  delete appEnv.CONVEX_SELF_HOSTED_ADMIN_KEY;
+  for (const name of example.convexEnv ?? []) delete appEnv[name];
+  if (mode === "prod") {
+    const prodEnv = { ...appEnv, NODE_ENV: "production" };
+    log(`building the app (${path.basename(example.build[0])} ${example.build[1].join(" ")})…`);
+    await run(NODE, [example.build[0], ...example.build[1]], { cwd: APP, env: prodEnv });
+    const [cli, args] = example.serve({ port });
+    daemon(`${exampleName} server`, NODE, [cli, ...args], {
+      cwd: APP,
+      env: prodEnv,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   } else {
-    daemon("next dev", NODE, [NEXT_CLI, "dev", "-p", String(port)], { cwd: APP, env: nextEnv, stdio: ["ignore", "inherit", "inherit"] });
+    const [cli, args] = example.dev({ port });
+    daemon(`${exampleName} dev server`, NODE, [cli, ...args], {
+      cwd: APP,
+      env: appEnv,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
   }
 
-  await waitForHttp(`${siteUrl}/sign-in`, 180_000);
+  await waitForHttp(`${siteUrl}${example.readyPath}`, 180_000);
   log(`app ready: ${siteUrl}`);
 }
 

@@ -2,5 +2,5 @@ import { getAuthConfigProvider } from "convex-better-auth/auth-config";
 import type { AuthConfig } from "convex/server";
 
 export default {
-    providers: [getAuthConfigProvider()],
+  providers: [getAuthConfigProvider()],
 } satisfies AuthConfig;

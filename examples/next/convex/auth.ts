@@ -1,9 +1,11 @@
 import { createClient, type GenericCtx } from "convex-better-auth";
+import { isActionCtx } from "convex-better-auth/utils";
 import { convex } from "convex-better-auth/plugins";
 import { components } from "./_generated/api";
 import { DataModel } from "./_generated/dataModel";
 import { query } from "./_generated/server";
 import { betterAuth } from "better-auth";
+import { genericOAuth, type GenericOAuthConfig } from "better-auth/plugins/generic-oauth";
 import authConfig from "./auth.config";
 
 const siteUrl = process.env.SITE_URL!;
@@ -12,27 +14,75 @@ const siteUrl = process.env.SITE_URL!;
 // as well as helper methods for general use.
 export const authComponent = createClient<DataModel>(components.betterAuth);
 
+/**
+ * An OpenID Connect provider for "Sign in with …", configured from Convex
+ * environment variables and left out when they are not set:
+ *
+ *   npx convex env set OAUTH_ISSUER https://accounts.example.com
+ *   npx convex env set OAUTH_CLIENT_ID …
+ *   npx convex env set OAUTH_CLIENT_SECRET …
+ *   npx convex env set OAUTH_PROVIDER_NAME "Example"   # optional, the button's label
+ *
+ * Register `${SITE_URL}/api/auth/callback/oidc` as the redirect URI: the
+ * provider sends the browser to the app, whose /api/auth route hands the
+ * callback to the Convex site, which creates the session and its cookies.
+ */
+const OAUTH_PROVIDER_ID = "oidc";
+
+function oauthProviderConfig(): GenericOAuthConfig | null {
+  const issuer = process.env.OAUTH_ISSUER;
+  const clientId = process.env.OAUTH_CLIENT_ID;
+  const clientSecret = process.env.OAUTH_CLIENT_SECRET;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return {
+    providerId: OAUTH_PROVIDER_ID,
+    name: process.env.OAUTH_PROVIDER_NAME || "OpenID Connect",
+    discoveryUrl: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    clientId,
+    clientSecret,
+    scopes: ["openid", "email", "profile"],
+  };
+}
+
 export const createAuth = (ctx: GenericCtx<DataModel>) => {
-    return betterAuth({
-        baseURL: siteUrl,
-        database: authComponent.adapter(ctx),
-        // Configure simple, non-verified email/password to get started
-        emailAndPassword: {
-            enabled: true,
-            requireEmailVerification: false,
-        },
-        plugins: [
-            // The Convex plugin is required for Convex compatibility
-            convex({ authConfig }),
-        ],
-    });
+  const oauthProvider = oauthProviderConfig();
+  return betterAuth({
+    baseURL: siteUrl,
+    database: authComponent.adapter(ctx),
+    // Configure simple, non-verified email/password to get started
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: false,
+    },
+    plugins: [
+      // The Convex plugin is required for Convex compatibility
+      convex({ authConfig }),
+      // Only where it can run: the plugin fetches the provider's
+      // discovery document when Better Auth starts, and queries and
+      // mutations cannot fetch. The sign-in and its callback are HTTP
+      // actions; a mutation using auth.api (users.ts) has no use for it.
+      ...(oauthProvider && isActionCtx(ctx) ? [genericOAuth({ config: [oauthProvider] })] : []),
+    ],
+  });
 };
 
 // Example function for getting the current user
 // Feel free to edit, omit, etc.
 export const getCurrentUser = query({
-    args: {},
-    handler: async (ctx) => {
-        return authComponent.getAuthUser(ctx);
-    },
+  args: {},
+  handler: async (ctx) => {
+    // null when signed out, rather than getAuthUser's UNAUTHENTICATED: a
+    // page showing the user outlives its session (a sign-out in another
+    // tab, a revoked session) and should render "signed out", not throw.
+    return authComponent.safeGetAuthUser(ctx);
+  },
+});
+
+/** The sign-in page's "Sign in with …" button: the configured provider, if any. */
+export const oauthProvider = query({
+  args: {},
+  handler: async () => {
+    const config = oauthProviderConfig();
+    return config ? { id: config.providerId, name: config.name ?? config.providerId } : null;
+  },
 });

@@ -1,51 +1,20 @@
-"use client";
+import { redirect } from "next/navigation";
+import { fetchAuthQuery, isAuthenticated } from "@/lib/auth-server";
+import { api } from "@/convex/_generated/api";
+import { SignInForm } from "./sign-in-form";
 
-import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { authClient } from "@/lib/auth-client";
+// What Better Auth puts in ?error= when an OAuth sign-in comes back without a session.
+const CALLBACK_ERRORS: Record<string, string> = {
+  access_denied: "The sign-in was cancelled at the provider.",
+};
 
-export default function SignInPage() {
-    const [error, setError] = useState<string | null>(null);
-    const [pending, setPending] = useState(false);
-
-    async function onSubmit(event: FormEvent<HTMLFormElement>) {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        setError(null);
-        setPending(true);
-        const { error } = await authClient.signIn.email({
-            email: String(data.get("email")),
-            password: String(data.get("password")),
-        });
-        if (error) {
-            setError(error.message ?? "Sign in failed");
-            setPending(false);
-            return;
-        }
-        // A full navigation, so the dashboard is rendered on the server.
-        window.location.assign("/");
-    }
-
-    return (
-        <div>
-            <h1>Sign in</h1>
-            <form onSubmit={onSubmit}>
-                <label>
-                    Email
-                    <input name="email" type="email" autoComplete="email" required />
-                </label>
-                <label>
-                    Password
-                    <input name="password" type="password" autoComplete="current-password" required />
-                </label>
-                <button type="submit" disabled={pending}>
-                    Sign in
-                </button>
-            </form>
-            {error && <p role="alert">{error}</p>}
-            <p>
-                No account yet? <Link href="/sign-up">Sign up</Link>
-            </p>
-        </div>
-    );
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  // Signed in already: straight to the app. "Signed in" is Convex knowing
+  // the user, not only a token cookie (a revoked session keeps its cookie).
+  if ((await isAuthenticated()) && (await fetchAuthQuery(api.auth.getCurrentUser))) {
+    redirect("/");
+  }
+  const [provider, { error }] = await Promise.all([fetchAuthQuery(api.auth.oauthProvider), searchParams]);
+  const callbackError = error ? (CALLBACK_ERRORS[error] ?? `The sign-in did not complete (${error}).`) : null;
+  return <SignInForm oauthProvider={provider} callbackError={callbackError} />;
 }

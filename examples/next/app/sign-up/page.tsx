@@ -1,56 +1,11 @@
-"use client";
+import { redirect } from "next/navigation";
+import { fetchAuthQuery, isAuthenticated } from "@/lib/auth-server";
+import { api } from "@/convex/_generated/api";
+import { SignUpForm } from "./sign-up-form";
 
-import Link from "next/link";
-import { useState, type FormEvent } from "react";
-import { authClient } from "@/lib/auth-client";
-
-export default function SignUpPage() {
-    const [error, setError] = useState<string | null>(null);
-    const [pending, setPending] = useState(false);
-
-    async function onSubmit(event: FormEvent<HTMLFormElement>) {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        setError(null);
-        setPending(true);
-        const { error } = await authClient.signUp.email({
-            name: String(data.get("name")),
-            email: String(data.get("email")),
-            password: String(data.get("password")),
-        });
-        if (error) {
-            setError(error.message ?? "Sign up failed");
-            setPending(false);
-            return;
-        }
-        // A full navigation, so the dashboard is rendered on the server.
-        window.location.assign("/");
-    }
-
-    return (
-        <div>
-            <h1>Sign up</h1>
-            <form onSubmit={onSubmit}>
-                <label>
-                    Name
-                    <input name="name" autoComplete="name" required />
-                </label>
-                <label>
-                    Email
-                    <input name="email" type="email" autoComplete="email" required />
-                </label>
-                <label>
-                    Password
-                    <input name="password" type="password" autoComplete="new-password" minLength={8} required />
-                </label>
-                <button type="submit" disabled={pending}>
-                    Sign up
-                </button>
-            </form>
-            {error && <p role="alert">{error}</p>}
-            <p>
-                Already have an account? <Link href="/sign-in">Sign in</Link>
-            </p>
-        </div>
-    );
+export default async function SignUpPage() {
+  if ((await isAuthenticated()) && (await fetchAuthQuery(api.auth.getCurrentUser))) {
+    redirect("/");
+  }
+  return <SignUpForm />;
 }

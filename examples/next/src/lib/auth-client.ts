@@ -2,5 +2,5 @@ import { createAuthClient } from "better-auth/react";
 import { convexClient } from "convex-better-auth/client/plugins";
 
 export const authClient = createAuthClient({
-    plugins: [convexClient()],
+  plugins: [convexClient()],
 });

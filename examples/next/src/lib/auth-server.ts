@@ -1,14 +1,14 @@
 import { convexBetterAuthNextJs } from "convex-better-auth/nextjs";
 
 export const {
-    handler,
-    preloadAuthQuery,
-    isAuthenticated,
-    getToken,
-    fetchAuthQuery,
-    fetchAuthMutation,
-    fetchAuthAction,
+  handler,
+  preloadAuthQuery,
+  isAuthenticated,
+  getToken,
+  fetchAuthQuery,
+  fetchAuthMutation,
+  fetchAuthAction,
 } = convexBetterAuthNextJs({
-    convexUrl: process.env.NEXT_PUBLIC_CONVEX_URL!,
-    convexSiteUrl: process.env.NEXT_PUBLIC_CONVEX_SITE_URL!,
+  convexUrl: process.env.NEXT_PUBLIC_CONVEX_URL!,
+  convexSiteUrl: process.env.NEXT_PUBLIC_CONVEX_SITE_URL!,
 });
