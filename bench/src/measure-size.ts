@@ -38,7 +38,8 @@ const { values } = parseArgs({
 // `--ops getAuthUser,countUsers` measures only those (for working on one operation).
 const selected = values.ops ? operations.filter((op) => values.ops!.split(",").includes(op.id)) : operations;
 const users = Number(values.users);
-if (!Number.isInteger(users) || users <= 0 || !values.out) throw new Error("usage: measure-size.ts --users N --out file.json");
+if (!Number.isInteger(users) || users <= 0 || !values.out)
+  throw new Error("usage: measure-size.ts --users N --out file.json");
 
 const log = (message: string) => process.stderr.write(`[${users} users] ${message}\n`);
 const started = performance.now();

@@ -21,11 +21,19 @@ import { DEFAULT_E2E_PLAN, runEndToEnd } from "./e2e/run-end-to-end.ts";
 import { BENCH_DIR, SRC_DIR } from "./engine/paths.ts";
 import type { SizeResult } from "./measure/result-types.ts";
 import { checkTargets } from "./report/check-targets.ts";
-import { e2eHeadline, e2eTable, existingE2eSection, renderE2eFailure, renderE2eSection, spliceE2eSection } from "./report/e2e-section.ts";
+import {
+  e2eHeadline,
+  e2eTable,
+  existingE2eSection,
+  renderE2eFailure,
+  renderE2eSection,
+  spliceE2eSection,
+} from "./report/e2e-section.ts";
 import { describeEnvironment } from "./report/environment.ts";
 import { headline } from "./report/headline.ts";
 import { renderResults } from "./report/render-results.ts";
 import { resultsTable } from "./report/results-table.ts";
+import { ssrTable } from "./report/ssr-section.ts";
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 
@@ -33,7 +41,8 @@ function sizesFromEnv(): number[] {
   const raw = process.env.BENCH_SIZES;
   if (!raw) return DEFAULT_SIZES;
   const sizes = raw.split(",").map((s) => Number(s.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_SIZES must be positive integers, got "${raw}"`);
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`BENCH_SIZES must be positive integers, got "${raw}"`);
   return sizes;
 }
 
@@ -59,7 +68,10 @@ function e2eOutput(e2e: E2eResult): string {
   const machine = `${e2e.machine.cpu}, ${e2e.machine.cores} cores; Node ${e2e.machine.node}; load ${e2e.load.map((l) => l.toFixed(1)).join(" → ")}`;
   return (
     `End to end on convex-local (${e2e.runs} calls per operation and side; ${machine}):\n\n${e2eTable(e2e)}\n\n` +
-    `${e2eHeadline(e2e).map((b) => `- ${b}`).join("\n")}\n` +
+    (e2e.ssr ? `${e2e.ssr.label}:\n\n${ssrTable(e2e.ssr)}\n\n` : "") +
+    `${e2eHeadline(e2e)
+      .map((b) => `- ${b}`)
+      .join("\n")}\n` +
     (e2e.priorArtSkipped ? `\nPrior art not measured end to end: ${e2e.priorArtSkipped}\n` : "")
   );
 }
@@ -134,14 +146,20 @@ if (e2eMode === "only") {
     .map((c) => `- ${c.holds ? "holds " : "MISSES"}  ${c.target}: ${c.detail}`)
     .join("\n");
   process.stdout.write(
-    `\n${resultsTable(results)}\n\nRatios: ours ÷ prior art.\n\n${headline(results).map((b) => `- ${b}`).join("\n")}\n\n` +
+    `\n${resultsTable(results)}\n\nRatios: ours ÷ prior art.\n\n${headline(results)
+      .map((b) => `- ${b}`)
+      .join("\n")}\n\n` +
       `Targets:\n${targets}\n\nMachine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node}; ` +
-      `${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.\n` +
+      `${Object.entries(env.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}.\n` +
       (e2e ? `\n${e2eOutput(e2e)}\n` : "") +
       `Wrote bench/RESULTS.md (${(totalMs / 60_000).toFixed(1)} min).\n`,
   );
   if (e2eError !== undefined) {
-    process.stderr.write(`\nThe end-to-end part failed: ${e2eError instanceof Error ? (e2eError.stack ?? e2eError.message) : String(e2eError)}\n`);
+    process.stderr.write(
+      `\nThe end-to-end part failed: ${e2eError instanceof Error ? (e2eError.stack ?? e2eError.message) : String(e2eError)}\n`,
+    );
     process.exitCode = 1;
   }
 }

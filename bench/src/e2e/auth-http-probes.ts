@@ -25,7 +25,9 @@ function expectUser(answer: Answer, app: DeployedApp, what: string): void {
 export function getSessionProbe(app: DeployedApp): E2eProbe {
   return {
     call: async () => {
-      const response = await fetch(`${app.server.siteUrl}/api/auth/get-session`, { headers: { cookie: app.user.sessionCookie } });
+      const response = await fetch(`${app.server.siteUrl}/api/auth/get-session`, {
+        headers: { cookie: app.user.sessionCookie },
+      });
       return { status: response.status, body: await response.text() };
     },
     check: (answer) => expectUser(answer as Answer, app, "/get-session"),

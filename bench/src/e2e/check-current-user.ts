@@ -16,6 +16,8 @@ export function checkCurrentUser(answer: unknown, user: SignedUpUser): void {
   const doc = answer as { id?: unknown; _id?: unknown; email?: unknown } | null;
   const id = doc?.id ?? doc?._id;
   if (doc === null || typeof doc !== "object" || id !== user.userId || doc.email !== user.email) {
-    throw new Error(`getCurrentUser answered ${JSON.stringify(answer)}, expected the user ${user.userId} (${user.email})`);
+    throw new Error(
+      `getCurrentUser answered ${JSON.stringify(answer)}, expected the user ${user.userId} (${user.email})`,
+    );
   }
 }

@@ -33,14 +33,23 @@ function cliEnv(server: Pick<ConvexLocalServer, "cloudUrl" | "adminKey">): NodeJ
  * @example
  * await runConvexCli(appDir, server, ["env", "set", "SITE_URL", "http://localhost:3000"]);
  */
-export function runConvexCli(appDir: string, server: Pick<ConvexLocalServer, "cloudUrl" | "adminKey">, args: string[]): Promise<string> {
+export function runConvexCli(
+  appDir: string,
+  server: Pick<ConvexLocalServer, "cloudUrl" | "adminKey">,
+  args: string[],
+): Promise<string> {
   // Through the app's node_modules symlink: the side's own convex package.
   const cli = join(appDir, "node_modules/convex/bin/main.js");
-  const child = spawn(process.execPath, [cli, ...args], { cwd: appDir, env: cliEnv(server), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: appDir,
+    env: cliEnv(server),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-  const label = `convex ${args[0] ?? ""} ${args[0] === "env" ? `${args[1] ?? ""} ${args[2] ?? ""}` : args.slice(1).join(" ")}`.trim();
+  const label =
+    `convex ${args[0] ?? ""} ${args[0] === "env" ? `${args[1] ?? ""} ${args[2] ?? ""}` : args.slice(1).join(" ")}`.trim();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");

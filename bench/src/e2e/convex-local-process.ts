@@ -5,15 +5,15 @@
  * line. A separate process, so the server's work never shares the bench's
  * event loop, and each library gets a backend of its own.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { stopChild, trackChild } from "./child-processes.ts";
 import { CONVEX_LOCAL_DIR } from "./e2e-sides.ts";
 
 const BIN = join(CONVEX_LOCAL_DIR, "bin/convex-local.js");
-const READY = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(\S+)$/m;
+const READY = /^convex-local ready: cloud=(\S+) site=(\S+) /m;
 const READY_TIMEOUT_MS = 60_000;
-/** How long a SIGTERM gets to close the databases before SIGKILL. */
-const STOP_GRACE_MS = 10_000;
 const OUTPUT_TAIL_CHARS = 4096;
 
 export type ConvexLocalServer = {
@@ -29,42 +29,6 @@ export type ConvexLocalServer = {
   stop(): Promise<void>;
 };
 
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-/** `process.kill` for a child that may have exited a moment ago. */
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
-
-/** Children still running, killed synchronously if the bench exits without stopping them. */
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of running) if (child.pid !== undefined && !exited(child)) signal(child.pid, "SIGKILL");
-});
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (exited(child) || child.pid === undefined) {
-    running.delete(child);
-    return Promise.resolve();
-  }
-  const pid = child.pid;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      if (!exited(child)) signal(pid, "SIGKILL");
-    }, STOP_GRACE_MS);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      running.delete(child);
-      resolve();
-    });
-    signal(pid, "SIGTERM");
-  });
-}
-
 /**
  * Starts `convex-local start --port 0 --site-port 0 --data-dir <dataDir>`
  * with the bench's Node (22, which convex-local needs for `node:sqlite`).
@@ -74,14 +38,23 @@ function stopChild(child: ChildProcess): Promise<void> {
  * try { ... } finally { await server.stop(); }
  */
 export async function startConvexLocal(dataDir: string): Promise<ConvexLocalServer> {
-  const child = spawn(process.execPath, [BIN, "start", "--port", "0", "--site-port", "0", "--data-dir", dataDir], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
+  // An explicit key: without one, the ready line masks the generated key.
+  const adminKey = `convex-local|${randomBytes(32).toString("hex")}`;
+  const child = spawn(
+    process.execPath,
+    [BIN, "start", "--port", "0", "--site-port", "0", "--data-dir", dataDir, "--admin-key", adminKey],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  trackChild(child);
   let output = "";
   try {
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`convex-local did not get ready in ${READY_TIMEOUT_MS / 1000} s:\n${output}`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`convex-local did not get ready in ${READY_TIMEOUT_MS / 1000} s:\n${output}`)),
+        READY_TIMEOUT_MS,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk;
         const ready = READY.exec(output);
@@ -93,7 +66,9 @@ export async function startConvexLocal(dataDir: string): Promise<ConvexLocalServ
       child.stdout!.on("data", onData);
       child.stderr!.on("data", onData);
       child.once("error", reject);
-      child.once("exit", (code, signal) => reject(new Error(`convex-local exited (${signal ?? code}) before it was ready:\n${output}`)));
+      child.once("exit", (code, signal) =>
+        reject(new Error(`convex-local exited (${signal ?? code}) before it was ready:\n${output}`)),
+      );
     });
     // Keep draining its output (a full pipe would block the server), keeping
     // only a tail: the bench checks every answer rather than reading logs.
@@ -105,7 +80,7 @@ export async function startConvexLocal(dataDir: string): Promise<ConvexLocalServ
       pid: child.pid!,
       cloudUrl: match[1]!,
       siteUrl: match[2]!,
-      adminKey: match[3]!,
+      adminKey,
       recentOutput: () => output,
       stop: () => stopChild(child),
     };

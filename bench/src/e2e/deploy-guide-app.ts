@@ -16,6 +16,8 @@ import { signUpUser, type SignedUpUser } from "./sign-up.ts";
 
 export type DeployedApp = {
   side: E2eSide;
+  /** The guide's app as deployed: its `convex/` (with `_generated/`) and the Next.js app around it. */
+  appDir: string;
   server: ConvexLocalServer;
   user: SignedUpUser;
   /** Server start to signed-up user, ms: the cost of a cold deployment, for the report. */
@@ -45,10 +47,13 @@ export async function deployGuideApp(side: E2eSide, workDir: string): Promise<De
     await runConvexCli(appDir, server, ["env", "set", "SITE_URL", SITE_URL]);
     await runConvexCli(appDir, server, ["dev", "--once", "--typecheck", "disable", "--tail-logs", "disable"]);
     const user = await signUpUser(server.siteUrl, SITE_URL);
-    return { side, server, user, deployMs: performance.now() - started };
+    return { side, appDir, server, user, deployMs: performance.now() - started };
   } catch (error) {
     const tail = server.recentOutput().trim();
     await server.stop();
-    throw new Error(`deploying the ${side.label} app failed: ${(error as Error).message}${tail ? `\nconvex-local said:\n${tail}` : ""}`);
+    throw new Error(
+      `deploying the ${side.label} app failed: ${(error as Error).message}${tail ? `\nconvex-local said:\n${tail}` : ""}`,
+      { cause: error },
+    );
   }
 }

@@ -20,19 +20,33 @@ export type E2eSide = {
    * folder, so each side bundles its own better-auth and never the other's.
    */
   nodeModules: string;
+  /**
+   * The `jwtCache` option the side's Next.js app passes to
+   * `convexBetterAuthNextJs`, as source. It reads BENCH_JWT_CACHE (`on` or
+   * `off`) when the server starts, so one production build serves both
+   * settings.
+   */
+  nextJwtCacheOption: string;
+  /** Whether the side's `jwtCache` is on when an app leaves the option out. */
+  jwtCacheDefault: boolean;
+  /** Why the side's `next build` skips type checking; undefined when it type-checks. */
+  nextSkipsTypeCheck?: string;
 };
 
 /** The workspace's copy of convex (1.49): our app's CLI and the bench's clients. */
 export const WORKSPACE_NODE_MODULES = join(WORKSPACE_DIR, "node_modules");
 export const CONVEX_LOCAL_DIR = join(WORKSPACE_DIR, "packages/convex-local");
-/** The guide's Convex code, as the Next.js example ships it. */
-export const GUIDE_APP_DIR = join(WORKSPACE_DIR, "examples/next/convex");
+/** The guide's Next.js app (its Convex code in `convex/`), as the repository ships it. */
+export const EXAMPLE_APP_DIR = join(WORKSPACE_DIR, "examples/next");
 
 export const OURS_E2E: E2eSide = {
   id: "ours",
   label: "ours",
   library: "convex-better-auth",
   nodeModules: WORKSPACE_NODE_MODULES,
+  // On by default; `{ enabled: false }` is how an app turns it off.
+  nextJwtCacheOption: `{ enabled: process.env.BENCH_JWT_CACHE !== "off" }`,
+  jwtCacheDefault: true,
 };
 
 export const PRIOR_ART_E2E: E2eSide = {
@@ -40,6 +54,15 @@ export const PRIOR_ART_E2E: E2eSide = {
   label: "prior art",
   library: "@convex-dev/better-auth",
   nodeModules: join(PRIOR_ART_DIR, "node_modules"),
+  // Off by default, and `isAuthError` is required once it is on: the
+  // prior art's docs (Experimental, "JWT Caching") define it as any error
+  // whose message mentions "auth". A page that renders never calls it.
+  nextJwtCacheOption:
+    `{ enabled: process.env.BENCH_JWT_CACHE === "on", ` +
+    `isAuthError: (error: unknown) => /auth/i.test(error instanceof Error ? error.message : String(error)) }`,
+  jwtCacheDefault: false,
+  nextSkipsTypeCheck:
+    "the prior art's types reject the guide's unchanged `<ConvexBetterAuthProvider authClient={authClient}>` (TS2322: its `AuthClient` type makes `useSession().data` `never`)",
 };
 
 /** The version in `<dir>/package.json`, or undefined when it is not installed. */

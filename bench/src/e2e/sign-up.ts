@@ -36,11 +36,13 @@ export async function signUpUser(siteUrl: string, origin: string): Promise<Signe
   const text = await response.text();
   if (response.status !== 200) throw new Error(`sign-up answered ${response.status}: ${text}`);
   const body = JSON.parse(text) as { user?: { id?: string; email?: string } };
-  if (typeof body.user?.id !== "string" || body.user.email !== email) throw new Error(`sign-up answered an unexpected body: ${text}`);
+  if (typeof body.user?.id !== "string" || body.user.email !== email)
+    throw new Error(`sign-up answered an unexpected body: ${text}`);
   const sessionCookie = response.headers
     .getSetCookie()
     .map((cookie) => cookie.split(";")[0]!)
     .find((pair) => /^(__Secure-)?better-auth\.session_token=/.test(pair));
-  if (sessionCookie === undefined) throw new Error(`sign-up set no session cookie (Set-Cookie: ${response.headers.getSetCookie().join(" | ")})`);
+  if (sessionCookie === undefined)
+    throw new Error(`sign-up set no session cookie (Set-Cookie: ${response.headers.getSetCookie().join(" | ")})`);
   return { userId: body.user.id, email, name, sessionCookie };
 }

@@ -65,14 +65,26 @@ async function authenticate(client: ConvexClient, app: DeployedApp): Promise<voi
     }
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the sync socket was not authenticated in ${AUTH_TIMEOUT_MS / 1000} s`)), AUTH_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the sync socket was not authenticated in ${AUTH_TIMEOUT_MS / 1000} s`)),
+      AUTH_TIMEOUT_MS,
+    );
     client.setAuth(fetchToken, (isAuthenticated) => {
       clearTimeout(timer);
       if (isAuthenticated) resolve();
-      else reject(new Error(`the sync socket was not authenticated: ${fetches.error instanceof Error ? fetches.error.message : "convex-local rejected the JWT"}`));
+      else
+        reject(
+          new Error(
+            `the sync socket was not authenticated: ${fetches.error instanceof Error ? fetches.error.message : "convex-local rejected the JWT"}`,
+          ),
+        );
     });
   });
-  await waitUntil(() => fetches.forced > 0 && fetches.forcedSettled === fetches.forced, "the client's token refetch", AUTH_TIMEOUT_MS);
+  await waitUntil(
+    () => fetches.forced > 0 && fetches.forcedSettled === fetches.forced,
+    "the client's token refetch",
+    AUTH_TIMEOUT_MS,
+  );
   if (fetches.error !== undefined) throw fetches.error;
   // One round trip after the refetch: the server handles the socket's messages
   // in order, so its answer comes after it accepted the fresh token.
@@ -109,7 +121,11 @@ export async function openSyncQueryProbe(app: DeployedApp): Promise<E2eProbe & {
       // `client.query` unsubscribes once answered, but keeps the result until
       // the server confirms the removal; a call before that would be served
       // locally. Wait for it, so every timed call is a round trip.
-      await waitUntil(() => client.client.localQueryResult(QUERY, {}) === undefined, `the server confirming the removal of ${QUERY}`, SETTLE_TIMEOUT_MS);
+      await waitUntil(
+        () => client.client.localQueryResult(QUERY, {}) === undefined,
+        `the server confirming the removal of ${QUERY}`,
+        SETTLE_TIMEOUT_MS,
+      );
     },
     call() {
       calls += 1;
@@ -118,7 +134,8 @@ export async function openSyncQueryProbe(app: DeployedApp): Promise<E2eProbe & {
     check(answer) {
       checkCurrentUser(answer, app.user);
       const sent = counter.adds - sentBefore;
-      if (sent !== calls) throw new Error(`${calls} queries went over the socket ${sent} times: some were not round trips`);
+      if (sent !== calls)
+        throw new Error(`${calls} queries went over the socket ${sent} times: some were not round trips`);
     },
     close: () => client.close(),
   };

@@ -16,6 +16,8 @@ export type E2eProbe = {
   call(): Promise<unknown>;
   /** Untimed, after each call: throws unless the answer is the right one. */
   check(answer: unknown): Promise<void> | void;
+  /** Called once the warm-up is over, for probes that also count what timed calls do. */
+  startTimedRuns?(): void;
 };
 
 export type LatencyStats = TimeStats & { mean: number };
@@ -32,21 +34,28 @@ async function runChecked(probe: E2eProbe): Promise<number> {
 }
 
 /**
- * Warms each side up, then times `plan.runs` checked calls per side.
+ * Warms each probe up, then times `plan.runs` checked calls per probe.
+ * Probes are keyed by side, or by side and setting when one operation is
+ * measured in several variants (the page render with and without
+ * `jwtCache`); all of them alternate in the one loop.
  *
  * @example
  * const stats = await timeProbes(new Map([["ours", probe]]), { warmUpRuns: 20, runs: 200 });
  */
-export async function timeProbes(probes: Map<SideId, E2eProbe>, plan: TimingPlan): Promise<Partial<Record<SideId, LatencyStats>>> {
+export async function timeProbes<K extends string = SideId>(
+  probes: Map<K, E2eProbe>,
+  plan: TimingPlan,
+): Promise<Partial<Record<K, LatencyStats>>> {
   const sides = [...probes];
   // Warm-up fills connection pools, JIT and the servers' module caches.
   for (let i = 0; i < plan.warmUpRuns; i++) for (const [, probe] of sides) await runChecked(probe);
-  const samples = new Map<SideId, number[]>(sides.map(([id]) => [id, []]));
+  for (const [, probe] of sides) probe.startTimedRuns?.();
+  const samples = new Map<K, number[]>(sides.map(([id]) => [id, []]));
   for (let i = 0; i < plan.runs; i++) {
     const order = i % 2 === 0 ? sides : [...sides].reverse();
     for (const [id, probe] of order) samples.get(id)!.push(await runChecked(probe));
   }
-  const stats: Partial<Record<SideId, LatencyStats>> = {};
+  const stats: Partial<Record<K, LatencyStats>> = {};
   for (const [id, values] of samples) {
     stats[id] = { ...summarize(values), mean: values.reduce((sum, v) => sum + v, 0) / values.length };
   }

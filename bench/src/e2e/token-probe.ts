@@ -11,7 +11,9 @@ import type { E2eProbe } from "./time-probes.ts";
 type TokenAnswer = { status: number; body: string };
 
 async function requestToken(app: DeployedApp): Promise<TokenAnswer> {
-  const response = await fetch(`${app.server.siteUrl}/api/auth/convex/token`, { headers: { cookie: app.user.sessionCookie } });
+  const response = await fetch(`${app.server.siteUrl}/api/auth/convex/token`, {
+    headers: { cookie: app.user.sessionCookie },
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -50,6 +52,7 @@ export function tokenProbe(app: DeployedApp): E2eProbe {
   const checker = jwtChecker(app.server.siteUrl);
   return {
     call: () => requestToken(app),
-    check: (answer) => checker.check(tokenOf(answer as TokenAnswer), { subject: app.user.userId, issuer: app.server.siteUrl }),
+    check: (answer) =>
+      checker.check(tokenOf(answer as TokenAnswer), { subject: app.user.userId, issuer: app.server.siteUrl }),
   };
 }

@@ -14,7 +14,9 @@ export function captureConsole(): void {
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     console[level] = (...args: unknown[]) => {
       // The first line identifies the message; the rest is often a stack.
-      const message = format(...args).split("\n")[0]!.slice(0, 240);
+      const message = format(...args)
+        .split("\n")[0]!
+        .slice(0, 240);
       const key = `${level}|${message}`;
       const seen = messages.get(key) ?? { level, message, count: 0 };
       seen.count += 1;

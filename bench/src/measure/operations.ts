@@ -30,7 +30,8 @@ export type Operation = {
 };
 
 function check(ok: boolean, what: string, p: PreparedSide, detail: unknown): void {
-  if (!ok) throw new Error(`${p.side.id}: ${what} failed: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`);
+  if (!ok)
+    throw new Error(`${p.side.id}: ${what} failed: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`);
 }
 
 async function getJson(p: PreparedSide, path: string): Promise<{ status: number; body: any }> {
@@ -82,7 +83,10 @@ export const operations: Operation[] = [
         body: JSON.stringify({ email: p.signInEmail, password: PASSWORD }),
       });
       const body = await response.json();
-      check(response.status === 200 && body?.user?.email === p.signInEmail, "sign-in", p, { status: response.status, body });
+      check(response.status === 200 && body?.user?.email === p.signInEmail, "sign-in", p, {
+        status: response.status,
+        body,
+      });
     },
   },
   {

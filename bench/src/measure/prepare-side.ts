@@ -24,7 +24,12 @@ export type PreparedSide = {
 
 type ComponentRunner = { runInComponent<T>(path: string, handler: (ctx: any) => Promise<T>): Promise<T> };
 
-export async function prepareSide(side: Side, users: number, clock: SeedClock, passwordHash: string): Promise<PreparedSide> {
+export async function prepareSide(
+  side: Side,
+  users: number,
+  clock: SeedClock,
+  passwordHash: string,
+): Promise<PreparedSide> {
   const t = await createDeployment(side);
   // `runInComponent` is on convex-test's accessor but not in its types.
   const component = t as unknown as ComponentRunner;
@@ -37,7 +42,10 @@ export async function prepareSide(side: Side, users: number, clock: SeedClock, p
   const target = Math.floor(users / 2);
   const identity = await component.runInComponent("betterAuth", (ctx) => side.identityOf(ctx.db, target));
   // What Convex derives from the side's JWT: `sub` and the `sessionId` claim.
-  const asTarget = t.withIdentity({ subject: identity.userId, sessionId: identity.sessionId } as never) as unknown as Deployment;
+  const asTarget = t.withIdentity({
+    subject: identity.userId,
+    sessionId: identity.sessionId,
+  } as never) as unknown as Deployment;
   return {
     side,
     t,

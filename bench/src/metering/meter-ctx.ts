@@ -65,7 +65,8 @@ export function meterCtx<Ctx>(ctx: Ctx): Ctx {
   const wrapped: AnyCtx = { ...original };
   // Only the methods the ctx has: libraries tell query from mutation ctx by them.
   if (typeof original.runQuery === "function") {
-    wrapped.runQuery = (reference: FunctionReference<any, any>, args: any) => meteredCall(original, "query", reference, args);
+    wrapped.runQuery = (reference: FunctionReference<any, any>, args: any) =>
+      meteredCall(original, "query", reference, args);
   }
   if (typeof original.runMutation === "function") {
     wrapped.runMutation = (reference: FunctionReference<any, any>, args: any) =>

@@ -11,7 +11,12 @@ function describe(run: MeteredRun): string {
 export function callBreakdown(sizes: SizeResult[]): string {
   const sections: string[] = [];
   for (const first of sizes[0]?.operations ?? []) {
-    const lines = [`**${first.label}** — floor: ${first.floorWhy}.`, "", "| Side | Users | Calls → documents read |", "|---|---:|---|"];
+    const lines = [
+      `**${first.label}** — floor: ${first.floorWhy}.`,
+      "",
+      "| Side | Users | Calls → documents read |",
+      "|---|---:|---|",
+    ];
     for (const sideId of ["ours", "prior-art"] as const) {
       for (const size of sizes) {
         const op = size.operations.find((o) => o.id === first.id);

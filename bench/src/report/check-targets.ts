@@ -45,7 +45,10 @@ export function checkTargets(sizes: SizeResult[]): TargetCheck[] {
     target: "/convex/token ≤ prior art in component calls",
     holds: token.every(({ op }) => op.sides.ours.metered.calls <= op.sides["prior-art"].metered.calls),
     detail: token
-      .map(({ users, op }) => `${int(users)} users: ${op.sides.ours.metered.calls} vs ${op.sides["prior-art"].metered.calls}`)
+      .map(
+        ({ users, op }) =>
+          `${int(users)} users: ${op.sides.ours.metered.calls} vs ${op.sides["prior-art"].metered.calls}`,
+      )
       .join("; "),
   });
   checks.push({

@@ -7,6 +7,7 @@
 import type { E2eResult } from "../e2e/e2e-result-types.ts";
 import type { LatencyStats } from "../e2e/time-probes.ts";
 import { duration, int, ms, ratio } from "./format.ts";
+import { renderSsrPart, ssrHeadline } from "./ssr-section.ts";
 
 const BEGIN = "<!-- e2e:begin (written by src/e2e; BENCH_E2E=only rewrites just this section) -->";
 const END = "<!-- e2e:end -->";
@@ -25,7 +26,15 @@ const pair = (a: number, b: number | undefined) => (b === undefined ? ms(a) : `$
 export function e2eTable(result: E2eResult): string {
   const both = result.sides.includes("prior-art");
   const header = both
-    ? ["Operation", "Median ms ours / prior", "p95 ms ours / prior", "Mean ms ours / prior", "Runs", "Ratio median", "Ratio p95"]
+    ? [
+        "Operation",
+        "Median ms ours / prior",
+        "p95 ms ours / prior",
+        "Mean ms ours / prior",
+        "Runs",
+        "Ratio median",
+        "Ratio p95",
+      ]
     : ["Operation", "Median ms", "p95 ms", "Mean ms", "Runs"];
   const rows = result.operations.map((op) => {
     const a = op.sides.ours!;
@@ -38,19 +47,26 @@ export function e2eTable(result: E2eResult): string {
   return [line(header), line(header.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
 }
 
-/** One line per operation, for the README and the terminal: median and p95 (and ÷ prior art). */
+/**
+ * One line per operation, for the README and the terminal: median and p95
+ * (and ÷ prior art), then the page render with `jwtCache` on and off.
+ */
 export function e2eHeadline(result: E2eResult): string[] {
-  return result.operations.map((op) => {
+  const operations = result.operations.map((op) => {
     const a = op.sides.ours!;
     const b = op.sides["prior-art"];
     const vs = b ? ` (prior art ${duration(b.median)} / ${duration(b.p95)}: ${ratio(a.median, b.median)} median)` : "";
     return `${op.label}: median ${duration(a.median)}, p95 ${duration(a.p95)}${vs}.`;
   });
+  return result.ssr ? [...operations, ...ssrHeadline(result.ssr)] : operations;
 }
 
 function versionsLine(result: E2eResult): string {
   const sides = Object.entries(result.versions.sides).map(
-    ([id, versions]) => `${id === "ours" ? "ours" : "prior art"}: ${Object.entries(versions!).map(([name, v]) => `${name} ${v}`).join(", ")}`,
+    ([id, versions]) =>
+      `${id === "ours" ? "ours" : "prior art"}: ${Object.entries(versions!)
+        .map(([name, v]) => `${name} ${v}`)
+        .join(", ")}`,
   );
   return `convex-local ${result.versions.convexLocal}; ${sides.join("; ")}`;
 }
@@ -80,7 +96,9 @@ function comparisonNote(result: E2eResult): string {
  */
 export function renderE2eSection(result: E2eResult): string {
   const m = result.machine;
-  const deploys = Object.entries(result.deployMs).map(([id, t]) => `${id === "ours" ? "ours" : "prior art"} ${duration(t!)}`);
+  const deploys = Object.entries(result.deployMs).map(
+    ([id, t]) => `${id === "ours" ? "ours" : "prior art"} ${duration(t!)}`,
+  );
   return `${BEGIN}
 ## End to end on convex-local
 
@@ -92,12 +110,13 @@ ${comparisonNote(result)}
 
 ${e2eTable(result)}
 
-- **The app** is the guide's Convex code, copied from \`examples/next/convex/\` at run time (\`createClient(components.betterAuth)\`,
-  the \`convex()\` plugin, \`authComponent.registerRoutes\`, the \`getCurrentUser\` query calling \`authComponent.getAuthUser(ctx)\`),
-  with the import specifier \`convex-better-auth\` replaced by \`@convex-dev/better-auth\` for the prior art. Each side gets a
-  fresh convex-local process on free 127.0.0.1 ports, \`BETTER_AUTH_SECRET\` and \`SITE_URL\` set with \`npx convex env set\`,
-  and the app pushed with \`npx convex dev --once\` (the real Convex CLI, self-hosted mode). One user signs up with
-  \`POST /api/auth/sign-up/email\`; its session cookie is used throughout.
+- **The app** is the guide's Next.js app, \`examples/next\`, copied at run time; its \`convex/\` folder is the guide's Convex
+  code (\`createClient(components.betterAuth)\`, the \`convex()\` plugin, \`authComponent.registerRoutes\`, the \`getCurrentUser\`
+  query calling \`authComponent.getAuthUser(ctx)\`), with the import specifier \`convex-better-auth\` replaced by
+  \`@convex-dev/better-auth\` for the prior art. Each side gets a fresh convex-local process on free 127.0.0.1 ports,
+  \`BETTER_AUTH_SECRET\` and \`SITE_URL\` set with \`npx convex env set\`, and the app pushed with \`npx convex dev --once\`
+  (the real Convex CLI, self-hosted mode). One user signs up with \`POST /api/auth/sign-up/email\`; its session cookie is
+  used throughout.
 - **\`/convex/token\`**: \`fetch\` with the session cookie, timed up to the body. Every answer must be a 200 whose JWT is RS256,
   verifies against the deployment's \`/api/auth/convex/jwks\`, names the user in \`sub\`, the site in \`iss\`, \`convex\` in \`aud\`
   and is not expired.
@@ -110,7 +129,7 @@ ${e2eTable(result)}
   library's \`/convex/jwks\` response carries cache headers.
 - Times are wall-clock in the client process over loopback: library, backend and network stack together, on one machine
   running both servers and the client. Compare the sides with each other; a hosted deployment adds network latency.
-${END}`;
+${result.ssr ? `\n${renderSsrPart(result.ssr)}` : ""}${END}`;
 }
 
 /**

@@ -55,7 +55,10 @@ export function headline(sizes: SizeResult[]): string[] {
   const slower = sizes.flatMap((size) =>
     size.operations
       .filter((op) => op.sides.ours.time.median > 1.05 * op.sides["prior-art"].time.median)
-      .map((op) => `${op.label} at ${int(size.users)} (${ratio(op.sides.ours.time.median, op.sides["prior-art"].time.median)})`),
+      .map(
+        (op) =>
+          `${op.label} at ${int(size.users)} (${ratio(op.sides.ours.time.median, op.sides["prior-art"].time.median)})`,
+      ),
   );
   bullets.push(
     slower.length === 0

@@ -16,7 +16,8 @@ function targetsTable(sizes: SizeResult[]): string {
 function libraryOutput(sizes: SizeResult[]): string {
   const lines: string[] = [];
   for (const size of sizes) {
-    for (const m of size.libraryLogs) lines.push(`| ${int(size.users)} | ${m.level} | ${int(m.count)} | ${m.message.replaceAll("|", "\\|")} |`);
+    for (const m of size.libraryLogs)
+      lines.push(`| ${int(size.users)} | ${m.level} | ${int(m.count)} | ${m.message.replaceAll("|", "\\|")} |`);
   }
   if (lines.length === 0) return "Neither library printed anything.";
   return ["| Users | Level | Times | First line |", "|---:|---|---:|---|", ...lines].join("\n");
@@ -97,7 +98,9 @@ ${loadWarning(sizes, env)}
 
 ## Headline
 
-${headline(sizes).map((b) => `- ${b}`).join("\n")}
+${headline(sizes)
+  .map((b) => `- ${b}`)
+  .join("\n")}
 
 ## Results
 
@@ -117,7 +120,11 @@ ${callBreakdown(sizes)}
 
 Reads that grow with the number of users (count aside):
 
-${growthNotes(sizes).map((n) => `- ${n}`).join("\n") || "- none"}
+${
+  growthNotes(sizes)
+    .map((n) => `- ${n}`)
+    .join("\n") || "- none"
+}
 ${endToEnd ? `\n${endToEnd}\n` : ""}
 ## The engine
 

@@ -19,8 +19,14 @@ export const ours: Side = {
     }
   },
   async identityOf(db, i) {
-    const user = await db.query("user").withIndex("email", (q: any) => q.eq("email", emailOf(i))).unique();
-    const session = await db.query("session").withIndex("userId", (q: any) => q.eq("userId", user._id)).first();
+    const user = await db
+      .query("user")
+      .withIndex("email", (q: any) => q.eq("email", emailOf(i)))
+      .unique();
+    const session = await db
+      .query("session")
+      .withIndex("userId", (q: any) => q.eq("userId", user._id))
+      .first();
     return { userId: user._id, sessionId: session._id };
   },
 };

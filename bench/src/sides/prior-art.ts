@@ -19,8 +19,14 @@ export const priorArt: Side = {
     }
   },
   async identityOf(db, i) {
-    const user = await db.query("user").withIndex("email_name", (q: any) => q.eq("email", emailOf(i))).unique();
-    const session = await db.query("session").withIndex("userId", (q: any) => q.eq("userId", user._id)).first();
+    const user = await db
+      .query("user")
+      .withIndex("email_name", (q: any) => q.eq("email", emailOf(i)))
+      .unique();
+    const session = await db
+      .query("session")
+      .withIndex("userId", (q: any) => q.eq("userId", user._id))
+      .first();
     return { userId: user._id, sessionId: session._id };
   },
 };
