@@ -9,7 +9,17 @@
  * Install docs shape (`fixtures/local-install`). Both get the app files in
  * `fixtures/common` (an app table of user ids and the functions using it).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { FIXTURES_DIR, GUIDE_APP_DIR } from "./paths.ts";
 
@@ -22,7 +32,11 @@ export const OUR_LIBRARY = "convex-better-auth";
 const GUIDE_FILES: Record<string, RegExp[]> = {
   "convex.config.ts": [/import betterAuth from "convex-better-auth\/convex\.config"/, /app\.use\(betterAuth\)/],
   "auth.config.ts": [/getAuthConfigProvider\(\)/],
-  "auth.ts": [/createClient<DataModel>\(components\.betterAuth\)/, /export const getCurrentUser = query\(/, /authComponent\.getAuthUser\(ctx\)/],
+  "auth.ts": [
+    /createClient<DataModel>\(components\.betterAuth\)/,
+    /export const getCurrentUser = query\(/,
+    /authComponent\.getAuthUser\(ctx\)/,
+  ],
   "http.ts": [/authComponent\.registerRoutes\(http, createAuth\)/],
 };
 
@@ -53,7 +67,12 @@ function sourceFiles(dir: string): string[] {
 }
 
 function writePackageJson(appDir: string, library: string): void {
-  const pkg = { name: "compat-app", private: true, type: "module", dependencies: { convex: "*", [library]: "*", "better-auth": "*" } };
+  const pkg = {
+    name: "compat-app",
+    private: true,
+    type: "module",
+    dependencies: { convex: "*", [library]: "*", "better-auth": "*" },
+  };
   writeFileSync(join(appDir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
@@ -75,7 +94,10 @@ export function writePriorArtApp(shape: AppShape, appDir: string, nodeModules: s
     for (const [file, patterns] of Object.entries(GUIDE_FILES)) {
       const source = readFileSync(join(GUIDE_APP_DIR, file), "utf8");
       for (const pattern of patterns) {
-        if (!pattern.test(source)) throw new Error(`${join(GUIDE_APP_DIR, file)} no longer matches the guide (${pattern}); update compat/src/app-dir.ts`);
+        if (!pattern.test(source))
+          throw new Error(
+            `${join(GUIDE_APP_DIR, file)} no longer matches the guide (${pattern}); update compat/src/app-dir.ts`,
+          );
       }
       const { text } = replaceLibrary(source, OUR_LIBRARY, PRIOR_ART_LIBRARY);
       writeFileSync(join(convexDir, file), text);
@@ -85,7 +107,8 @@ export function writePriorArtApp(shape: AppShape, appDir: string, nodeModules: s
   }
   cpSync(join(FIXTURES_DIR, "common/convex"), convexDir, { recursive: true });
   for (const file of sourceFiles(convexDir)) {
-    if (specifierPattern(OUR_LIBRARY).test(readFileSync(file, "utf8"))) throw new Error(`${file} imports ${OUR_LIBRARY} before the swap`);
+    if (specifierPattern(OUR_LIBRARY).test(readFileSync(file, "utf8")))
+      throw new Error(`${file} imports ${OUR_LIBRARY} before the swap`);
   }
   writePackageJson(appDir, PRIOR_ART_LIBRARY);
   linkNodeModules(appDir, nodeModules);
@@ -113,7 +136,8 @@ export function swapToOurs(appDir: string, nodeModules: string): Record<string, 
   writePackageJson(appDir, OUR_LIBRARY);
   linkNodeModules(appDir, nodeModules);
   // Nothing left that could still bundle the prior art.
-  if (existsSync(join(appDir, "node_modules", PRIOR_ART_LIBRARY))) throw new Error(`${nodeModules} still holds ${PRIOR_ART_LIBRARY}`);
+  if (existsSync(join(appDir, "node_modules", PRIOR_ART_LIBRARY)))
+    throw new Error(`${nodeModules} still holds ${PRIOR_ART_LIBRARY}`);
   if (!existsSync(join(appDir, "node_modules", OUR_LIBRARY, "dist/component/convex.config.js"))) {
     throw new Error(`${OUR_LIBRARY} in ${nodeModules} has no dist/ (run \`npm run build\` at the repository root)`);
   }

@@ -33,7 +33,12 @@ export function json<T>(answer: HttpAnswer): T {
   }
 }
 
-async function call(siteUrl: string, method: "GET" | "POST", path: string, options: { cookie?: string; body?: unknown }): Promise<HttpAnswer> {
+async function call(
+  siteUrl: string,
+  method: "GET" | "POST",
+  path: string,
+  options: { cookie?: string; body?: unknown },
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = { origin: SITE_URL };
   if (options.cookie !== undefined) headers.cookie = options.cookie;
   if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -57,7 +62,9 @@ export type AuthUserBody = { user: { id: string; email: string; name: string; [f
 
 /** `POST /api/auth/sign-up/email`; `extra` carries additional user fields (e.g. `bio`). */
 export function signUp(siteUrl: string, email: string, extra: Record<string, unknown> = {}): Promise<HttpAnswer> {
-  return call(siteUrl, "POST", "/api/auth/sign-up/email", { body: { name: "Compat User", email, password: PASSWORD, ...extra } });
+  return call(siteUrl, "POST", "/api/auth/sign-up/email", {
+    body: { name: "Compat User", email, password: PASSWORD, ...extra },
+  });
 }
 
 /** `POST /api/auth/sign-in/email`. */
@@ -65,7 +72,10 @@ export function signIn(siteUrl: string, email: string, password = PASSWORD): Pro
   return call(siteUrl, "POST", "/api/auth/sign-in/email", { body: { email, password } });
 }
 
-export type SessionBody = { session: { id: string; userId: string; token: string }; user: { id: string; email: string } } | null;
+export type SessionBody = {
+  session: { id: string; userId: string; token: string };
+  user: { id: string; email: string };
+} | null;
 
 /** `GET /api/auth/get-session` with a session cookie. */
 export function getSession(siteUrl: string, cookie: string): Promise<HttpAnswer> {

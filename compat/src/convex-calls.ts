@@ -11,15 +11,27 @@ const CALL_TIMEOUT_MS = 30_000;
 function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer in ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer in ${CALL_TIMEOUT_MS / 1000} s`)),
+      CALL_TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Says which call failed: the client's error names neither the function nor its arguments. */
-function named<T>(promise: Promise<T>, kind: string, path: string, args: Record<string, unknown>, token: string | undefined): Promise<T> {
+function named<T>(
+  promise: Promise<T>,
+  kind: string,
+  path: string,
+  args: Record<string, unknown>,
+  token: string | undefined,
+): Promise<T> {
   return promise.catch((error: Error) => {
-    throw new Error(`${kind} ${path}(${JSON.stringify(args)})${token === undefined ? "" : " with a JWT"} failed: ${error.message}`, { cause: error });
+    throw new Error(
+      `${kind} ${path}(${JSON.stringify(args)})${token === undefined ? "" : " with a JWT"} failed: ${error.message}`,
+      { cause: error },
+    );
   });
 }
 
@@ -41,11 +53,27 @@ function ref(path: string) {
  * @example
  * const user = await runQuery(server.cloudUrl, "auth:getCurrentUser", {}, token);
  */
-export function runQuery(cloudUrl: string, path: string, args: Record<string, unknown>, token?: string): Promise<unknown> {
+export function runQuery(
+  cloudUrl: string,
+  path: string,
+  args: Record<string, unknown>,
+  token?: string,
+): Promise<unknown> {
   return named(bounded(client(cloudUrl, token).query(ref(path), args), `query ${path}`), "query", path, args, token);
 }
 
 /** Runs the mutation `path` ("module:name") with `token` as the caller. */
-export function runMutation(cloudUrl: string, path: string, args: Record<string, unknown>, token?: string): Promise<unknown> {
-  return named(bounded(client(cloudUrl, token).mutation(ref(path), args), `mutation ${path}`), "mutation", path, args, token);
+export function runMutation(
+  cloudUrl: string,
+  path: string,
+  args: Record<string, unknown>,
+  token?: string,
+): Promise<unknown> {
+  return named(
+    bounded(client(cloudUrl, token).mutation(ref(path), args), `mutation ${path}`),
+    "mutation",
+    path,
+    args,
+    token,
+  );
 }

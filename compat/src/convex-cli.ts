@@ -29,9 +29,17 @@ function cliEnv(server: Pick<ConvexLocal, "cloudUrl" | "adminKey">): NodeJS.Proc
  * @example
  * await runConvexCli(appDir, server, ["dev", "--once", "--typecheck", "disable"]);
  */
-export function runConvexCli(appDir: string, server: Pick<ConvexLocal, "cloudUrl" | "adminKey">, args: string[]): Promise<string> {
+export function runConvexCli(
+  appDir: string,
+  server: Pick<ConvexLocal, "cloudUrl" | "adminKey">,
+  args: string[],
+): Promise<string> {
   const cli = join(appDir, "node_modules/convex/bin/main.js");
-  const child = spawn(process.execPath, [cli, ...args], { cwd: appDir, env: cliEnv(server), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: appDir,
+    env: cliEnv(server),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));

@@ -56,10 +56,13 @@ async function fetchFunctionLogs(cloudUrl: string, adminKey: string, sinceMs: nu
     });
     if (response.status !== 200) return `(function logs unavailable: ${response.status} ${await response.text()})`;
     const { entries } = (await response.json()) as { entries: LoggedExecution[] };
-    const recent = entries.filter((e) => e.timestamp * 1000 >= sinceMs && (e.error !== null || e.logLines.length > 0)).slice(-MAX_LOGGED_CALLS);
+    const recent = entries
+      .filter((e) => e.timestamp * 1000 >= sinceMs && (e.error !== null || e.logLines.length > 0))
+      .slice(-MAX_LOGGED_CALLS);
     if (recent.length === 0) return "(no function errors or console lines)";
     const clip = (raw: string) => {
       // Better Auth's logger colours its lines; util.inspect escapes the codes.
+      // eslint-disable-next-line no-control-regex -- the ANSI escape is what is being removed
       const text = raw.replace(/(?:\x1B|\\x1B)\[[0-9;]*m/g, "");
       return text.length > MAX_LOG_LINE_CHARS ? `${text.slice(0, MAX_LOG_LINE_CHARS)}…` : text;
     };
@@ -126,9 +129,24 @@ function stopChild(child: ChildProcess): Promise<void> {
  * const server = await startConvexLocal({ dataDir, port: 0, sitePort: 0 });
  * try { ... } finally { await server.stop(); }
  */
-export async function startConvexLocal(options: { dataDir: string; port: number; sitePort: number }): Promise<ConvexLocal> {
+export async function startConvexLocal(options: {
+  dataDir: string;
+  port: number;
+  sitePort: number;
+}): Promise<ConvexLocal> {
   const adminKey = adminKeyFor(options.dataDir);
-  const args = [CONVEX_LOCAL_BIN, "start", "--port", String(options.port), "--site-port", String(options.sitePort), "--data-dir", options.dataDir, "--admin-key", adminKey];
+  const args = [
+    CONVEX_LOCAL_BIN,
+    "start",
+    "--port",
+    String(options.port),
+    "--site-port",
+    String(options.sitePort),
+    "--data-dir",
+    options.dataDir,
+    "--admin-key",
+    adminKey,
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";
@@ -141,7 +159,10 @@ export async function startConvexLocal(options: { dataDir: string; port: number;
   try {
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
       let seen = "";
-      const timer = setTimeout(() => reject(new Error(`convex-local did not get ready in ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`convex-local did not get ready in ${READY_TIMEOUT_MS / 1000} s`)),
+        READY_TIMEOUT_MS,
+      );
       const onData = (chunk: Buffer) => {
         seen += chunk;
         keep(chunk);
@@ -181,6 +202,6 @@ export async function startConvexLocal(options: { dataDir: string; port: number;
     };
   } catch (error) {
     await stopChild(child);
-    throw new Error(`${(error as Error).message}\nconvex-local said:\n${output.trim()}`);
+    throw new Error(`${(error as Error).message}\nconvex-local said:\n${output.trim()}`, { cause: error });
   }
 }

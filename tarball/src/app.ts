@@ -14,7 +14,11 @@ import { appEnv, run } from "./run.ts";
 const GUIDE_FILES: Record<string, RegExp[]> = {
   "convex.config.ts": [/import betterAuth from "convex-better-auth\/convex\.config"/, /app\.use\(betterAuth\)/],
   "auth.config.ts": [/getAuthConfigProvider\(\)/],
-  "auth.ts": [/createClient<DataModel>\(components\.betterAuth\)/, /export const getCurrentUser = query\(/, /betterAuth\(\{/],
+  "auth.ts": [
+    /createClient<DataModel>\(components\.betterAuth\)/,
+    /export const getCurrentUser = query\(/,
+    /betterAuth\(\{/,
+  ],
   "http.ts": [/authComponent\.registerRoutes\(http, createAuth\)/],
   // What `npx convex dev` writes for a new project (strict, Bundler resolution).
   "tsconfig.json": [/"strict": true/],
@@ -33,13 +37,17 @@ function readJson<T>(path: string): T {
  * the library's devDependencies).
  * `latest`: the newest releases the library's peer ranges allow.
  */
-export function registryDependencies(mode: VersionMode, library: Packed): { dependencies: Record<string, string>; devDependencies: Record<string, string> } {
+export function registryDependencies(
+  mode: VersionMode,
+  library: Packed,
+): { dependencies: Record<string, string>; devDependencies: Record<string, string> } {
   const root = readJson<{ devDependencies: Record<string, string> }>(join(REPO_DIR, "package.json"));
   const dev = readJson<{ devDependencies: Record<string, string> }>(join(LIBRARY_DIR, "package.json")).devDependencies;
   const peers = library.manifest.peerDependencies ?? {};
   const pick = (name: string) => {
     const version = mode === "latest" ? peers[name] : dev[name];
-    if (version === undefined) throw new Error(`no ${mode} version for ${name} (library peers: ${JSON.stringify(peers)})`);
+    if (version === undefined)
+      throw new Error(`no ${mode} version for ${name} (library peers: ${JSON.stringify(peers)})`);
     return version;
   };
   const need = (name: string, from: Record<string, string>, where: string) => {
@@ -90,7 +98,10 @@ export function writeApp(appDir: string, options: { library: Packed; convexLocal
   for (const [file, patterns] of Object.entries(GUIDE_FILES)) {
     const source = readFileSync(join(GUIDE_CONVEX_DIR, file), "utf8");
     for (const pattern of patterns) {
-      if (!pattern.test(source)) throw new Error(`${join(GUIDE_CONVEX_DIR, file)} no longer matches the guide (${pattern}); update tarball/src/app.ts`);
+      if (!pattern.test(source))
+        throw new Error(
+          `${join(GUIDE_CONVEX_DIR, file)} no longer matches the guide (${pattern}); update tarball/src/app.ts`,
+        );
     }
     writeFileSync(join(appDir, "convex", file), source);
   }
@@ -101,10 +112,19 @@ export function writeApp(appDir: string, options: { library: Packed; convexLocal
  * registry (npm's cache first), bounded.
  */
 export async function installApp(appDir: string): Promise<void> {
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: appDir, env: appEnv(appDir), timeoutMs: 240_000 });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: appDir,
+    env: appEnv(appDir),
+    timeoutMs: 240_000,
+  });
 }
 
 /** The versions npm installed, for the report. */
 export function installedVersions(appDir: string, names: string[]): Record<string, string> {
-  return Object.fromEntries(names.map((name) => [name, readJson<{ version: string }>(join(appDir, "node_modules", name, "package.json")).version]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      readJson<{ version: string }>(join(appDir, "node_modules", name, "package.json")).version,
+    ]),
+  );
 }

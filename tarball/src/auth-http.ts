@@ -29,10 +29,12 @@ export async function signUp(siteUrl: string): Promise<SignedUp> {
   const text = await response.text();
   if (response.status !== 200) throw new Error(`POST /api/auth/sign-up/email answered ${response.status}: ${text}`);
   const body = JSON.parse(text) as { user?: { id?: unknown; email?: unknown } };
-  if (typeof body.user?.id !== "string" || body.user.email !== email) throw new Error(`POST /api/auth/sign-up/email answered an unexpected body: ${text}`);
+  if (typeof body.user?.id !== "string" || body.user.email !== email)
+    throw new Error(`POST /api/auth/sign-up/email answered an unexpected body: ${text}`);
   const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
   const sessionCookie = cookies.find((pair) => /^(__Secure-)?better-auth\.session_token=./.test(pair));
-  if (sessionCookie === undefined) throw new Error(`sign-up set no session cookie (Set-Cookie: ${cookies.join(" | ")})`);
+  if (sessionCookie === undefined)
+    throw new Error(`sign-up set no session cookie (Set-Cookie: ${cookies.join(" | ")})`);
   return { userId: body.user.id, email, sessionCookie };
 }
 
@@ -43,10 +45,14 @@ export async function signUp(siteUrl: string): Promise<SignedUp> {
  * const token = await convexToken(server.siteUrl, user.sessionCookie);
  */
 export async function convexToken(siteUrl: string, sessionCookie: string): Promise<string> {
-  const response = await fetch(`${siteUrl}/api/auth/convex/token`, { headers: { cookie: sessionCookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const response = await fetch(`${siteUrl}/api/auth/convex/token`, {
+    headers: { cookie: sessionCookie },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET /api/auth/convex/token answered ${response.status}: ${text}`);
   const { token } = JSON.parse(text) as { token?: unknown };
-  if (typeof token !== "string" || token.split(".").length !== 3) throw new Error(`GET /api/auth/convex/token answered no JWT: ${text}`);
+  if (typeof token !== "string" || token.split(".").length !== 3)
+    throw new Error(`GET /api/auth/convex/token answered no JWT: ${text}`);
   return token;
 }

@@ -52,7 +52,10 @@ export async function startInstalledConvexLocal(appDir: string, dataDir: string)
   };
   try {
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`convex-local did not print its ready line in ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`convex-local did not print its ready line in ${READY_TIMEOUT_MS / 1000} s`)),
+        READY_TIMEOUT_MS,
+      );
       const check = () => {
         const ready = READY.exec(output);
         if (ready) {
@@ -70,9 +73,16 @@ export async function startInstalledConvexLocal(appDir: string, dataDir: string)
         reject(new Error(`convex-local exited (${signal ?? code}) before it was ready`));
       });
     });
-    return { pid: child.pid!, cloudUrl: match[1]!, siteUrl: match[2]!, adminKey: match[3]!, output: () => output, stop };
+    return {
+      pid: child.pid!,
+      cloudUrl: match[1]!,
+      siteUrl: match[2]!,
+      adminKey: match[3]!,
+      output: () => output,
+      stop,
+    };
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nconvex-local (${bin}) said:\n${output.trim()}`);
+    throw new Error(`${(error as Error).message}\nconvex-local (${bin}) said:\n${output.trim()}`, { cause: error });
   }
 }

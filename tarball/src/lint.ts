@@ -47,17 +47,28 @@ export async function attwProblems(tarball: string): Promise<{ problems: string[
     timeoutMs: 120_000,
     allowFailure: true,
   });
-  let report: { analysis?: { entrypoints?: Record<string, unknown>; problems?: AttwProblem[] }; problems?: Record<string, AttwProblem[]> | AttwProblem[] };
+  let report: {
+    analysis?: { entrypoints?: Record<string, unknown>; problems?: AttwProblem[] };
+    problems?: Record<string, AttwProblem[]> | AttwProblem[];
+  };
   try {
     report = JSON.parse(stdout);
   } catch {
     throw new Error(`attw printed no JSON report (exit ${code}):\n${stdout}\n${stderr}`);
   }
   // The report lists problems as an array under `analysis` and grouped by kind at the top.
-  const all = report.analysis?.problems ?? (Array.isArray(report.problems) ? report.problems : Object.values(report.problems ?? {}).flat());
+  const all =
+    report.analysis?.problems ??
+    (Array.isArray(report.problems) ? report.problems : Object.values(report.problems ?? {}).flat());
   const problems = all
-    .filter((problem) => problem.resolutionKind === undefined || !ATTW_IGNORED_RESOLUTIONS.includes(problem.resolutionKind))
-    .map((problem) => `${problem.kind} at ${problem.entrypoint ?? "(package)"}${problem.resolutionKind ? ` (${problem.resolutionKind})` : ""}`);
-  if (code !== 0 && problems.length === 0) throw new Error(`attw exited ${code} without a problem outside the ignored resolutions:\n${stderr}`);
+    .filter(
+      (problem) => problem.resolutionKind === undefined || !ATTW_IGNORED_RESOLUTIONS.includes(problem.resolutionKind),
+    )
+    .map(
+      (problem) =>
+        `${problem.kind} at ${problem.entrypoint ?? "(package)"}${problem.resolutionKind ? ` (${problem.resolutionKind})` : ""}`,
+    );
+  if (code !== 0 && problems.length === 0)
+    throw new Error(`attw exited ${code} without a problem outside the ignored resolutions:\n${stderr}`);
   return { problems, entrypoints: Object.keys(report.analysis?.entrypoints ?? {}).length };
 }

@@ -48,12 +48,18 @@ async function readTarballFile(tarball: string, path: string, cwd: string): Prom
  * const packed = await packPackage(LIBRARY_DIR, tmpDir);
  */
 export async function packPackage(packageDir: string, destination: string): Promise<Packed> {
-  if (!existsSync(join(packageDir, "dist"))) throw new Error(`${packageDir}/dist is missing: run \`npm run build\` at the repository root first`);
+  if (!existsSync(join(packageDir, "dist")))
+    throw new Error(`${packageDir}/dist is missing: run \`npm run build\` at the repository root first`);
   const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", destination], {
     cwd: packageDir,
     timeoutMs: PACK_TIMEOUT_MS,
   });
-  const [entry] = JSON.parse(stdout) as { name: string; version: string; filename: string; files: { path: string }[] }[];
+  const [entry] = JSON.parse(stdout) as {
+    name: string;
+    version: string;
+    filename: string;
+    files: { path: string }[];
+  }[];
   if (entry === undefined) throw new Error(`npm pack in ${packageDir} printed no package:\n${stdout}`);
   const tarball = join(destination, entry.filename);
   const manifest = JSON.parse(await readTarballFile(tarball, "package.json", destination)) as PackageManifest;
@@ -108,20 +114,27 @@ export function tarballProblems(packed: Packed): string[] {
   }
   for (const file of packed.files) {
     for (const [pattern, what] of FORBIDDEN) if (pattern.test(file)) problems.push(`ships a ${what}: ${file}`);
-    if (/^dist\/.*\.js$/.test(file) && !files.has(file.replace(/\.js$/, ".d.ts"))) problems.push(`${file} has no .d.ts next to it`);
+    if (/^dist\/.*\.js$/.test(file) && !files.has(file.replace(/\.js$/, ".d.ts")))
+      problems.push(`${file} has no .d.ts next to it`);
     // Sources ship for source and declaration maps, so each must be a built module.
     const built = file.match(/^src\/(.*)\.tsx?$/);
-    if (built && !files.has(`dist/${built[1]}.js`)) problems.push(`${file} ships without dist/${built[1]}.js: a stale dist/ (run \`npm run build\`) or a test-only source \`files\` should leave out`);
+    if (built && !files.has(`dist/${built[1]}.js`))
+      problems.push(
+        `${file} ships without dist/${built[1]}.js: a stale dist/ (run \`npm run build\`) or a test-only source \`files\` should leave out`,
+      );
   }
   if (!packed.files.some((file) => /^dist\/.*\.js$/.test(file))) problems.push("no built JavaScript in dist/");
-  if (manifest.license !== "Apache-2.0") problems.push(`license is ${JSON.stringify(manifest.license)}, expected "Apache-2.0"`);
-  if (!/Apache License\s+Version 2\.0, January 2004/.test(packed.license)) problems.push("LICENSE is not the Apache License 2.0 text");
+  if (manifest.license !== "Apache-2.0")
+    problems.push(`license is ${JSON.stringify(manifest.license)}, expected "Apache-2.0"`);
+  if (!/Apache License\s+Version 2\.0, January 2004/.test(packed.license))
+    problems.push("LICENSE is not the Apache License 2.0 text");
   if (typeof manifest.engines?.node !== "string") problems.push("engines.node is not set");
   for (const [name, version] of Object.entries(manifest.dependencies ?? {})) {
     if (!EXACT_VERSION.test(version)) problems.push(`dependency ${name} is ${version}, not an exact version`);
   }
   for (const [name, range] of Object.entries(manifest.peerDependencies ?? {})) {
-    if (EXACT_VERSION.test(range)) problems.push(`peer ${name} is pinned to ${range}; peers must be ranges users can meet`);
+    if (EXACT_VERSION.test(range))
+      problems.push(`peer ${name} is pinned to ${range}; peers must be ranges users can meet`);
   }
   return problems;
 }

@@ -41,8 +41,17 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Spawns `command` in its own process group and tracks it until it exits. */
-export function spawnTracked(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+export function spawnTracked(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   running.add(child);
   child.once("exit", () => running.delete(child));
   return child;
@@ -70,7 +79,11 @@ export function run(command: string, args: string[], options: RunOptions): Promi
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       killGroup(child, "SIGKILL");
-      reject(new Error(`${label} (in ${options.cwd}) timed out after ${options.timeoutMs / 1000} s:\n${tail(stdout + stderr)}`));
+      reject(
+        new Error(
+          `${label} (in ${options.cwd}) timed out after ${options.timeoutMs / 1000} s:\n${tail(stdout + stderr)}`,
+        ),
+      );
     }, options.timeoutMs);
     child.once("error", (error) => {
       clearTimeout(timer);
@@ -93,7 +106,8 @@ export function run(command: string, args: string[], options: RunOptions): Promi
 export function appEnv(appDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^npm_(package_|lifecycle_|command$|config_(local_prefix|workspaces?|include_workspace_root)$)/i.test(name)) continue;
+    if (/^npm_(package_|lifecycle_|command$|config_(local_prefix|workspaces?|include_workspace_root)$)/i.test(name))
+      continue;
     if (name === "INIT_CWD" || /^CONVEX_/.test(name)) continue;
     env[name] = value;
   }

@@ -14,7 +14,9 @@ function describeError(error: TestError | undefined): string {
   if (error === undefined) return "failed without an error";
   const cause = error.failureType === "testCodeFailure" && error.cause instanceof Error ? error.cause : error;
   // Assertion and step messages say what and where; a stack only for anything else.
-  return cause.name === "AssertionError" || cause.message.includes("\n") ? cause.message : (cause.stack ?? cause.message);
+  return cause.name === "AssertionError" || cause.message.includes("\n")
+    ? cause.message
+    : (cause.stack ?? cause.message);
 }
 
 export default async function* tarballReporter(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {

@@ -80,11 +80,18 @@ describe("the packed tarballs", () => {
     });
   }
 
-  for (const [name, which] of [["convex-better-auth", "library"], ["convex-local", "convexLocal"]] as const) {
+  for (const [name, which] of [
+    ["convex-better-auth", "library"],
+    ["convex-local", "convexLocal"],
+  ] as const) {
     test(`${name}: declarations import only declared packages`, async (t) => {
       const pkg = packed[which];
       if (pkg === undefined) return t.skip("not packed");
-      assert.deepEqual(await undeclaredTypeImports(pkg), [], `a .d.ts in ${pkg.tarball} names a package ${name} does not depend on`);
+      assert.deepEqual(
+        await undeclaredTypeImports(pkg),
+        [],
+        `a .d.ts in ${pkg.tarball} names a package ${name} does not depend on`,
+      );
     });
   }
 
@@ -131,7 +138,10 @@ test(`a fresh app installs both tarballs (${MODE} versions) and runs the guide`,
       await body();
     } catch (error) {
       const said = server?.output().trim().split("\n").slice(-30).join("\n");
-      throw new Error(`${(error as Error).message}${said ? `\nconvex-local (pid ${server!.pid}) said:\n${said}` : ""}`, { cause: error });
+      throw new Error(
+        `${(error as Error).message}${said ? `\nconvex-local (pid ${server!.pid}) said:\n${said}` : ""}`,
+        { cause: error },
+      );
     }
   };
   const inApp = (command: string, args: string[], timeoutMs: number, env: Record<string, string> = {}) =>
@@ -143,8 +153,19 @@ test(`a fresh app installs both tarballs (${MODE} versions) and runs the guide`,
       mkdirSync(appDir);
       writeApp(appDir, { library, convexLocal, mode: MODE });
       await installApp(appDir);
-      const versions = installedVersions(appDir, ["convex-better-auth", "convex-local", "better-auth", "convex", "convex-test", "node"]);
-      t.diagnostic(`» installed (${MODE}): ${Object.entries(versions).map(([name, version]) => `${name}@${version}`).join(", ")}`);
+      const versions = installedVersions(appDir, [
+        "convex-better-auth",
+        "convex-local",
+        "better-auth",
+        "convex",
+        "convex-test",
+        "node",
+      ]);
+      t.diagnostic(
+        `» installed (${MODE}): ${Object.entries(versions)
+          .map(([name, version]) => `${name}@${version}`)
+          .join(", ")}`,
+      );
       assert.equal(versions["convex-better-auth"], library.version);
       assert.equal(versions["convex-local"], convexLocal.version);
     });
@@ -179,7 +200,11 @@ test(`a fresh app installs both tarballs (${MODE} versions) and runs the guide`,
     await step("npx convex dev --once deploys the guide's convex/ and writes _generated", () =>
       withServerOutput(async () => {
         await npxConvex(appDir, server!, ["dev", "--once", "--typecheck", "disable", "--tail-logs", "disable"]);
-        assert.match(readFileSync(join(appDir, "convex/_generated/api.d.ts"), "utf8"), /betterAuth/, "codegen wrote no components.betterAuth");
+        assert.match(
+          readFileSync(join(appDir, "convex/_generated/api.d.ts"), "utf8"),
+          /betterAuth/,
+          "codegen wrote no components.betterAuth",
+        );
       }),
     );
 
@@ -202,7 +227,10 @@ test(`a fresh app installs both tarballs (${MODE} versions) and runs the guide`,
 
     await step("getCurrentUser with that JWT through ConvexHttpClient returns the user", () =>
       withServerOutput(async () => {
-        const { stdout } = await inApp("node", ["scripts/current-user.mjs"], 60_000, { CONVEX_URL: server!.cloudUrl, CONVEX_AUTH_TOKEN: token });
+        const { stdout } = await inApp("node", ["scripts/current-user.mjs"], 60_000, {
+          CONVEX_URL: server!.cloudUrl,
+          CONVEX_AUTH_TOKEN: token,
+        });
         const answer = JSON.parse(stdout) as { _id?: unknown; id?: unknown; email?: unknown } | null;
         // The user document; its Convex `_id` is the Better Auth id (or its `id` field with chosen ids).
         assert.equal(answer?.id ?? answer?._id, user!.userId, `getCurrentUser answered ${stdout.trim()}`);

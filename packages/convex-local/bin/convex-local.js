@@ -2,7 +2,9 @@
 // Thin launcher: the CLI lives in dist/cli.js (built by `npm run build`).
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
-  process.stderr.write(`convex-local needs Node.js 22.13 or newer (it uses node:sqlite); this is ${process.version}.\n`);
+  process.stderr.write(
+    `convex-local needs Node.js 22.13 or newer (it uses node:sqlite); this is ${process.version}.\n`,
+  );
   process.exit(1);
 }
 // Node 22 warns that node:sqlite is experimental when it loads. The CLI's

@@ -87,7 +87,11 @@ async function start(argv: string[]): Promise<void> {
 }
 
 async function reset(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string", default: ".convex-local" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { "data-dir": { type: "string", default: ".convex-local" } },
+    strict: true,
+  });
   const dataDir = path.resolve(values["data-dir"]);
   const outcome = await resetDataDir(dataDir);
   if (outcome === null) return;
@@ -98,18 +102,25 @@ async function reset(argv: string[]): Promise<void> {
 }
 
 function adminKey(argv: string[]): void {
-  const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string", default: ".convex-local" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { "data-dir": { type: "string", default: ".convex-local" } },
+    strict: true,
+  });
   const dataDir = path.resolve(values["data-dir"]);
   const key = readPersistedAdminKey(dataDir);
   if (key === null) {
-    fail(`${dataDir} holds no admin key: start convex-local there once to generate one (a server started with --admin-key uses that key instead).`);
+    fail(
+      `${dataDir} holds no admin key: start convex-local there once to generate one (a server started with --admin-key uses that key instead).`,
+    );
   }
   process.stdout.write(`${key}\n`);
 }
 
 function port(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${flag} must be a port number (0-65535), got ${text}.`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${flag} must be a port number (0-65535), got ${text}.`);
   return value;
 }
 

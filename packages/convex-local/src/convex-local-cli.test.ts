@@ -72,9 +72,10 @@ describe("the ready line and the admin key", () => {
   it("masks a generated key and `convex-local admin-key` prints it", async () => {
     const dataDir = path.join(scratch.dir, "masked");
     const server = await start(["--data-dir", dataDir]);
-    const match = /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(convex-local\|[0-9a-f]{4})… \(hidden; print it with: convex-local admin-key --data-dir (\S+)\)$/.exec(
-      server.line,
-    );
+    const match =
+      /^convex-local ready: cloud=(\S+) site=(\S+) adminKey=(convex-local\|[0-9a-f]{4})… \(hidden; print it with: convex-local admin-key --data-dir (\S+)\)$/.exec(
+        server.line,
+      );
     expect(match, server.line).not.toBeNull();
     expect(match![4]).toBe(dataDir);
 
@@ -107,10 +108,26 @@ describe("the ready line and the admin key", () => {
 
 describe("start flags", () => {
   it("accepts --max-concurrency and --dev-errors, and rejects a limit below 1", async () => {
-    const server = await start(["--data-dir", path.join(scratch.dir, "flags"), "--max-concurrency", "2", "--dev-errors"]);
+    const server = await start([
+      "--data-dir",
+      path.join(scratch.dir, "flags"),
+      "--max-concurrency",
+      "2",
+      "--dev-errors",
+    ]);
     expect(server.line).toMatch(/^convex-local ready: cloud=/);
     await stop(server.child);
-    const rejected = convexLocal(["start", "--port", "0", "--site-port", "0", "--data-dir", path.join(scratch.dir, "flags"), "--max-concurrency", "0"]);
+    const rejected = convexLocal([
+      "start",
+      "--port",
+      "0",
+      "--site-port",
+      "0",
+      "--data-dir",
+      path.join(scratch.dir, "flags"),
+      "--max-concurrency",
+      "0",
+    ]);
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toContain("--max-concurrency must be a positive integer, got 0.");
   });

@@ -48,8 +48,13 @@ export function noAuthProvider(providerLabels: string[]): CodedError {
  */
 export function discoveryFailed(issuer: string, status?: number, body?: string): CodedError {
   const detail = status === undefined ? "" : `: ${status} ${body ?? ""}`.trimEnd();
-  const httpStatus = status !== undefined && status >= 500 ? 500 : status !== undefined && status >= 400 ? status : BAD_REQUEST;
-  return new CodedError("AuthProviderDiscoveryFailed", `Auth provider discovery of ${issuer} failed${detail}`, httpStatus);
+  const httpStatus =
+    status !== undefined && status >= 500 ? 500 : status !== undefined && status >= 400 ? status : BAD_REQUEST;
+  return new CodedError(
+    "AuthProviderDiscoveryFailed",
+    `Auth provider discovery of ${issuer} failed${detail}`,
+    httpStatus,
+  );
 }
 
 /**

@@ -18,7 +18,11 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-async function rejection(token: string, list = providers, options: { now?: number } = {}): Promise<{ code: string; status: number; message: string }> {
+async function rejection(
+  token: string,
+  list = providers,
+  options: { now?: number } = {},
+): Promise<{ code: string; status: number; message: string }> {
   const error = await authenticateToken(token, list, options).then(
     () => null,
     (e: unknown) => e as { code: string; status: number; message: string },
@@ -81,10 +85,16 @@ describe("custom JWT providers", () => {
   it("accepts a token from a data: URI JWKS (ES256, no applicationID)", async () => {
     const key = await makeSigningKey("data-key", "ES256");
     const jwks = `data:text/plain;charset=utf-8;base64,${Buffer.from(JSON.stringify({ keys: [key.publicJwk] })).toString("base64")}`;
-    const list: AuthProviderConfig[] = [{ type: "customJwt", issuer: "https://data.example", jwks, algorithm: "ES256" }];
+    const list: AuthProviderConfig[] = [
+      { type: "customJwt", issuer: "https://data.example", jwks, algorithm: "ES256" },
+    ];
     const token = await signToken(key, { iss: "https://data.example/", sub: "d1", exp: now + 60 });
     const caller = await authenticateToken(token, list);
-    expect(caller.identity).toEqual({ tokenIdentifier: "https://data.example/|d1", subject: "d1", issuer: "https://data.example/" });
+    expect(caller.identity).toEqual({
+      tokenIdentifier: "https://data.example/|d1",
+      subject: "d1",
+      issuer: "https://data.example/",
+    });
   });
 
   it("allows 5 s of clock skew and rejects expired or not-yet-valid tokens with the backend's messages", async () => {
@@ -232,7 +242,9 @@ describe("OIDC providers", () => {
     const verifyFailed =
       "Could not verify OIDC token claim. Check that the token signature is valid and the token hasn't expired.";
     // No leeway for OIDC.
-    expect(await rejection(await signToken(key1, { ...oidcClaims(), exp: now - 1 }), providers, { now: now * 1000 })).toEqual({
+    expect(
+      await rejection(await signToken(key1, { ...oidcClaims(), exp: now - 1 }), providers, { now: now * 1000 }),
+    ).toEqual({
       code: "InvalidAuthHeader",
       status: 401,
       message: verifyFailed,
@@ -240,7 +252,9 @@ describe("OIDC providers", () => {
     const ecKey = await makeSigningKey("ec", "ES256");
     idp.keys = [key1, ecKey];
     expect((await rejection(await signToken(ecKey, oidcClaims()))).message).toBe(verifyFailed);
-    expect((await rejection(await signToken(key1, { ...oidcClaims(), aud: ["oidc-app", "other"] }))).message).toBe(verifyFailed);
+    expect((await rejection(await signToken(key1, { ...oidcClaims(), aud: ["oidc-app", "other"] }))).message).toBe(
+      verifyFailed,
+    );
     expect((await rejection(await signToken(key1, { ...oidcClaims(), iat: undefined }))).message).toBe(
       "Could not parse as OIDC ID token. Token might not be an OIDC-compliant JWT.",
     );

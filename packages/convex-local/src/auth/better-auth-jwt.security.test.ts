@@ -8,7 +8,7 @@
  * the sync socket (`Authenticate`) take.
  */
 import { createHmac, generateKeyPairSync, sign } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { memoryAdapter } from "@better-auth/memory-adapter";
 import { betterAuth } from "better-auth";
@@ -30,7 +30,13 @@ function makeAuth() {
   const options = {
     baseURL: BASE,
     secret: "better-auth-jwt-security-secret-0123456789",
-    emailAndPassword: { enabled: true, password: { hash: async (p: string) => p, verify: async (x: { hash: string; password: string }) => x.hash === x.password } },
+    emailAndPassword: {
+      enabled: true,
+      password: {
+        hash: async (p: string) => p,
+        verify: async (x: { hash: string; password: string }) => x.hash === x.password,
+      },
+    },
     logger: { disabled: true },
     plugins: [convex({ authConfig })],
   };
@@ -65,7 +71,13 @@ async function mintToken(email: string): Promise<string> {
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const parts = (token: string) => {
   const [h, p, s] = token.split(".");
-  return { header: JSON.parse(Buffer.from(h!, "base64url").toString()), payload: JSON.parse(Buffer.from(p!, "base64url").toString()), h: h!, p: p!, s: s! };
+  return {
+    header: JSON.parse(Buffer.from(h!, "base64url").toString()),
+    payload: JSON.parse(Buffer.from(p!, "base64url").toString()),
+    h: h!,
+    p: p!,
+    s: s!,
+  };
 };
 
 type Rejection = { code: string; status: number; message: string };
@@ -84,7 +96,8 @@ const kidMessage = (kid: string) =>
 let providers: AuthProviderConfig[];
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
+  server = createServer((req, res) => void serve(req, res));
+  async function serve(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
@@ -96,7 +109,7 @@ beforeAll(async () => {
     const response = await handler(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   process.env.CONVEX_SITE_URL = siteUrl;
@@ -130,7 +143,9 @@ describe("tokens from the real convex() plugin", () => {
       expect(await rejection(forged, providers)).toMatchObject({ code: "InvalidAuthHeader", status: 401 });
     }
     // HS256 keyed with the published RSA public key (the classic key-confusion attack).
-    const jwks = (await (await fetch(`${siteUrl}/api/auth/convex/jwks`)).json()) as { keys: { n: string; kid: string }[] };
+    const jwks = (await (await fetch(`${siteUrl}/api/auth/convex/jwks`)).json()) as {
+      keys: { n: string; kid: string }[];
+    };
     const hs = b64({ alg: "HS256", typ: "JWT", kid: header.kid });
     for (const secret of [JSON.stringify(jwks.keys[0]), jwks.keys[0]!.n]) {
       const mac = createHmac("sha256", secret).update(`${hs}.${p}`).digest("base64url");
@@ -138,7 +153,11 @@ describe("tokens from the real convex() plugin", () => {
     }
     // Tampered payload: another subject under the genuine signature.
     const tampered = `${h}.${b64({ ...payload, sub: "someone-else" })}.${s}`;
-    expect(await rejection(tampered, providers)).toEqual({ code: "InvalidAuthHeader", status: 401, message: kidMessage(header.kid) });
+    expect(await rejection(tampered, providers)).toEqual({
+      code: "InvalidAuthHeader",
+      status: 401,
+      message: kidMessage(header.kid),
+    });
     // Unknown kid: an attacker's own RSA key.
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const ownHeader = b64({ alg: "RS256", typ: "JWT", kid: "attacker-key" });
@@ -151,7 +170,10 @@ describe("tokens from the real convex() plugin", () => {
     // The attacker's key under the genuine kid.
     const sameKid = b64({ ...header });
     const sameKidSig = sign("sha256", Buffer.from(`${sameKid}.${p}`), privateKey).toString("base64url");
-    expect(await rejection(`${sameKid}.${p}.${sameKidSig}`, providers)).toMatchObject({ code: "InvalidAuthHeader", status: 401 });
+    expect(await rejection(`${sameKid}.${p}.${sameKidSig}`, providers)).toMatchObject({
+      code: "InvalidAuthHeader",
+      status: 401,
+    });
   });
 
   it("expires: rejected past exp (beyond the 5 s leeway) with the backend's message", async () => {
@@ -166,7 +188,10 @@ describe("tokens from the real convex() plugin", () => {
 
   it("a wrong issuer or audience matches no provider: NoAuthProvider 401", async () => {
     const token = await mintToken("iss@example.com");
-    const otherSite: AuthProviderConfig = { ...(providers[0] as object), issuer: "https://other-deployment.convex.site" } as AuthProviderConfig;
+    const otherSite: AuthProviderConfig = {
+      ...(providers[0] as object),
+      issuer: "https://other-deployment.convex.site",
+    } as AuthProviderConfig;
     expect(await rejection(token, [otherSite])).toMatchObject({ code: "NoAuthProvider", status: 401 });
     const otherApp = { ...(providers[0] as object), applicationID: "not-convex" } as AuthProviderConfig;
     expect(await rejection(token, [otherApp])).toMatchObject({ code: "NoAuthProvider", status: 401 });
@@ -177,7 +202,11 @@ describe("tokens from the real convex() plugin", () => {
     await authenticateToken(old, providers);
     await auth.api.rotateKeys();
     resetKidMissRateLimit();
-    expect(await rejection(old, providers)).toEqual({ code: "InvalidAuthHeader", status: 401, message: kidMessage(parts(old).header.kid) });
+    expect(await rejection(old, providers)).toEqual({
+      code: "InvalidAuthHeader",
+      status: 401,
+      message: kidMessage(parts(old).header.kid),
+    });
     const fresh = await mintToken("rot2@example.com");
     expect((await authenticateToken(fresh, providers)).identity.subject).toBe(parts(fresh).payload.sub);
   });
@@ -188,9 +217,15 @@ describe("tokens from the real convex() plugin", () => {
     const other = makeAuth();
     const otherJwks = JSON.stringify(await other.api.getLatestJwks());
     const mismatched = [getAuthConfigProvider({ jwks: otherJwks }) as AuthProviderConfig];
-    expect(await rejection(token, mismatched)).toEqual({ code: "InvalidAuthHeader", status: 401, message: kidMessage(parts(token).header.kid) });
+    expect(await rejection(token, mismatched)).toEqual({
+      code: "InvalidAuthHeader",
+      status: 401,
+      message: kidMessage(parts(token).header.kid),
+    });
     // The matching static JWKS accepts the same token.
-    const matching = [getAuthConfigProvider({ jwks: JSON.stringify(await auth.api.getLatestJwks()) }) as AuthProviderConfig];
+    const matching = [
+      getAuthConfigProvider({ jwks: JSON.stringify(await auth.api.getLatestJwks()) }) as AuthProviderConfig,
+    ];
     expect((await authenticateToken(token, matching)).identity.subject).toBe(parts(token).payload.sub);
   });
 });

@@ -17,7 +17,9 @@ function decodeSegment(segment: string): Record<string, unknown> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(segment)) return null;
   try {
     const value = JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

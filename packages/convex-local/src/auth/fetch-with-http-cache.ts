@@ -54,7 +54,8 @@ export async function fetchWithHttpCache(url: string, options: { refresh?: boole
       body: await response.text(),
     };
     const fetchedAt = Date.now();
-    if (response.ok) cache.set(url, { response: cached, fetchedAt, freshUntil: fetchedAt + freshnessMs(response.headers, fetchedAt) });
+    if (response.ok)
+      cache.set(url, { response: cached, fetchedAt, freshUntil: fetchedAt + freshnessMs(response.headers, fetchedAt) });
     else cache.delete(url);
     return cached;
   })();

@@ -79,7 +79,10 @@ export function oidcUserIdentity(payload: Record<string, unknown>): UserIdentity
   if (typeof address?.formatted === "string") identity.address = address.formatted;
   if (typeof payload.updated_at === "number") {
     // The backend formats the parsed timestamp with chrono's RFC 3339 (UTC as "+00:00").
-    identity.updatedAt = new Date(payload.updated_at * 1000).toISOString().replace(/\.000Z$/, "+00:00").replace(/Z$/, "+00:00");
+    identity.updatedAt = new Date(payload.updated_at * 1000)
+      .toISOString()
+      .replace(/\.000Z$/, "+00:00")
+      .replace(/Z$/, "+00:00");
   }
   for (const [claim, value] of Object.entries(payload)) {
     if (!OIDC_NOT_CUSTOM.has(claim) && value !== undefined) identity[claim] = value;

@@ -57,7 +57,9 @@ async function verifySignature(token: string, jwt: UnverifiedJwt, provider: Cust
     keys = await findSigningKeys(provider.jwks, load, kid, false);
   } catch (error) {
     if (isCodedError(error)) throw error;
-    throw invalidAuthHeader(`Could not fetch JWKS from URL '${provider.jwks}': ${(error as Error)?.message ?? String(error)}`);
+    throw invalidAuthHeader(
+      `Could not fetch JWKS from URL '${provider.jwks}': ${(error as Error)?.message ?? String(error)}`,
+    );
   }
   for (const jwk of keys) {
     if (jwk.alg !== undefined && jwk.alg !== provider.algorithm) continue;
@@ -90,7 +92,9 @@ function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void 
   }
   for (const notBefore of [nbf, iat]) {
     if (notBefore !== undefined && notBefore > nowSeconds + CUSTOM_JWT_LEEWAY_SECONDS) {
-      throw invalidAuthHeader(`Could not validate token: Token will be valid in ${Math.ceil(notBefore - nowSeconds)} seconds`);
+      throw invalidAuthHeader(
+        `Could not validate token: Token will be valid in ${Math.ceil(notBefore - nowSeconds)} seconds`,
+      );
     }
   }
 }

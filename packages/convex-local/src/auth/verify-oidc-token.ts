@@ -70,7 +70,8 @@ export async function verifyOidcToken(
   assertOidcShape(jwt);
   const issuer = normalizeIssuer(jwt.payload.iss as string);
   const discovery = parseJson(issuer, await fetchOrFail(issuer, `${issuer}/.well-known/openid-configuration`));
-  if (typeof discovery.issuer !== "string" || normalizeIssuer(discovery.issuer) !== issuer) throw discoveryFailed(issuer);
+  if (typeof discovery.issuer !== "string" || normalizeIssuer(discovery.issuer) !== issuer)
+    throw discoveryFailed(issuer);
   const jwksUri = discovery.jwks_uri;
   if (typeof jwksUri !== "string") throw discoveryFailed(issuer);
   const load = jwksLoader(jwksUri, (response) => {

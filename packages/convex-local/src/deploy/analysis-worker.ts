@@ -40,8 +40,14 @@ async function analyze(input: AnalysisInput): Promise<AnalysisOutput> {
     for (const modulePath of definition.functionModules) {
       functions[modulePath] = await analyzeFunctionModule(definition.modulesDir, modulePath);
     }
-    const schema: AnalyzedSchema | null = definition.hasSchema ? await evaluateSchemaModule(definition.modulesDir) : null;
-    definitions[definition.definitionPath] = { definition: metadata.get(definition.definitionPath)!, schema, functions };
+    const schema: AnalyzedSchema | null = definition.hasSchema
+      ? await evaluateSchemaModule(definition.modulesDir)
+      : null;
+    definitions[definition.definitionPath] = {
+      definition: metadata.get(definition.definitionPath)!,
+      schema,
+      functions,
+    };
   }
   const root = input.definitions.find((d) => d.definitionPath === "");
   const appAuth = root?.hasAuthConfig ? await evaluateAuthConfig(root.modulesDir, rootEnv) : [];
@@ -53,7 +59,14 @@ analyze(workerData as AnalysisInput).then(
   (error: unknown) => {
     const output: AnalysisOutput = isCodedError(error)
       ? { ok: false, error: { code: error.code, message: error.message, status: error.status } }
-      : { ok: false, error: { code: "InvalidModules", message: `Hit an error while pushing:\n${String((error as Error)?.stack ?? error)}`, status: 400 } };
+      : {
+          ok: false,
+          error: {
+            code: "InvalidModules",
+            message: `Hit an error while pushing:\n${String((error as Error)?.stack ?? error)}`,
+            status: 400,
+          },
+        };
     parentPort!.postMessage(output);
   },
 );

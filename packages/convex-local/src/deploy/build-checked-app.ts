@@ -25,9 +25,11 @@ export function buildCheckedApp(analysis: Record<string, EvaluatedComponentDefin
 } {
   const instances: ComponentInstance[] = [];
   const instantiate = (definitionPath: string, componentPath: string, depth: number): CheckedComponent => {
-    if (depth > MAX_DEPTH) throw new CodedError("InvalidDefinition", `Components are nested more than ${MAX_DEPTH} levels deep.`);
+    if (depth > MAX_DEPTH)
+      throw new CodedError("InvalidDefinition", `Components are nested more than ${MAX_DEPTH} levels deep.`);
     const evaluated = analysis[definitionPath];
-    if (!evaluated) throw new CodedError("InvalidDefinition", `Component definition "${definitionPath}" was used but not pushed.`);
+    if (!evaluated)
+      throw new CodedError("InvalidDefinition", `Component definition "${definitionPath}" was used but not pushed.`);
     instances.push({ componentPath, definitionPath });
     const childComponents: Record<string, CheckedComponent> = {};
     for (const child of evaluated.definition.childComponents) {
@@ -37,7 +39,11 @@ export function buildCheckedApp(analysis: Record<string, EvaluatedComponentDefin
           `Two components are installed with the name "${child.name}"${componentPath ? ` in "${componentPath}"` : ""}; pass a distinct \`name\` to \`use()\`.`,
         );
       }
-      childComponents[child.name] = instantiate(child.path, componentPath ? `${componentPath}/${child.name}` : child.name, depth + 1);
+      childComponents[child.name] = instantiate(
+        child.path,
+        componentPath ? `${componentPath}/${child.name}` : child.name,
+        depth + 1,
+      );
     }
     const http = evaluated.functions["http.js"];
     return {
@@ -64,7 +70,10 @@ function resolveExports(branch: [string, ComponentExports][], componentPath: str
     } else if (node.leaf.startsWith("_reference/function/")) {
       out[key] = {
         type: "leaf",
-        resource: { type: "function", path: { component: componentPath, udfPath: node.leaf.slice("_reference/function/".length) } },
+        resource: {
+          type: "function",
+          path: { component: componentPath, udfPath: node.leaf.slice("_reference/function/".length) },
+        },
       };
     }
   }

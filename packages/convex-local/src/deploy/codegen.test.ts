@@ -44,7 +44,9 @@ describe("npx convex codegen", () => {
     expectSuccess(await runCli(app, server, ["codegen", "--typecheck", "disable"]), "convex codegen");
 
     const api = await readFile(path.join(app, "convex/_generated/api.d.ts"), "utf8");
-    expect(api).toContain('betterAuth: import("convex-better-auth/_generated/component.js").ComponentApi<"betterAuth">;');
+    expect(api).toContain(
+      'betterAuth: import("convex-better-auth/_generated/component.js").ComponentApi<"betterAuth">;',
+    );
     const tsc = await runTsc(path.join(app, "convex"));
     expect(tsc.output).toBe("");
     expect(tsc.code).toBe(0);

@@ -40,7 +40,9 @@ export async function commitPush(
   const version = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
   await materializeVersion(context.modulesRoot, version, staged.instances, (definitionPath) => {
     const definition = staged.definitions.get(definitionPath)!;
-    return definition.schema ? [...definition.modules, { ...definition.schema, path: "schema.js" }] : definition.modules;
+    return definition.schema
+      ? [...definition.modules, { ...definition.schema, path: "schema.js" }]
+      : definition.modules;
   });
   const state: DeployedState = {
     version,
@@ -56,11 +58,17 @@ export async function commitPush(
     await context.engine.deploy(app);
   } catch (error) {
     await rm(path.join(context.modulesRoot, version), { recursive: true, force: true });
-    throw new CodedError("InvalidModules", `Hit an error while pushing:\n${(error as Error)?.message ?? String(error)}`);
+    throw new CodedError(
+      "InvalidModules",
+      `Hit an error while pushing:\n${(error as Error)?.message ?? String(error)}`,
+    );
   }
   const modulesByDefinition = new Map<string, StoredModule[]>();
   for (const [definitionPath, definition] of staged.definitions) {
-    modulesByDefinition.set(definitionPath, definition.schema ? [...definition.modules, { ...definition.schema, path: "schema.js" }] : definition.modules);
+    modulesByDefinition.set(
+      definitionPath,
+      definition.schema ? [...definition.modules, { ...definition.schema, path: "schema.js" }] : definition.modules,
+    );
   }
   context.store.commitPush(state, modulesByDefinition);
   await pruneVersions(context.modulesRoot, version, context.previous?.version);
@@ -116,7 +124,9 @@ export async function materializeVersion(
 
 function checkRequiredEnvVars(staged: StagedPush, environmentVariables: Record<string, string>): void {
   const declared = staged.analysis[""]?.definition.envVars ?? [];
-  const missing = declared.filter(([name, spec]) => !spec.optional && !Object.hasOwn(environmentVariables, name)).map(([name]) => name);
+  const missing = declared
+    .filter(([name, spec]) => !spec.optional && !Object.hasOwn(environmentVariables, name))
+    .map(([name]) => name);
   if (missing.length > 0) {
     throw new CodedError(
       "MissingEnvironmentVariables",
@@ -128,5 +138,7 @@ function checkRequiredEnvVars(staged: StagedPush, environmentVariables: Record<s
 async function pruneVersions(modulesRoot: string, current: string, previous: string | undefined): Promise<void> {
   const keep = new Set([current, ...(KEEP_PREVIOUS_VERSIONS > 0 && previous ? [previous] : [])]);
   const entries = await readdir(modulesRoot).catch(() => [] as string[]);
-  await Promise.all(entries.filter((e) => !keep.has(e)).map((e) => rm(path.join(modulesRoot, e), { recursive: true, force: true })));
+  await Promise.all(
+    entries.filter((e) => !keep.has(e)).map((e) => rm(path.join(modulesRoot, e), { recursive: true, force: true })),
+  );
 }

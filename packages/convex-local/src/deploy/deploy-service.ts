@@ -80,7 +80,9 @@ export class DeployService {
       () => false,
     );
     if (!present) {
-      await materializeVersion(this.modulesRoot, state.version, state.instances, (definitionPath) => this.store.modules(definitionPath));
+      await materializeVersion(this.modulesRoot, state.version, state.instances, (definitionPath) =>
+        this.store.modules(definitionPath),
+      );
     }
     await this.engine.deploy(deploymentOf(this.modulesRoot, state));
   }
@@ -134,12 +136,16 @@ export class DeployService {
   async waitForSchema(body: { schemaChange?: { pushId?: unknown }; timeoutMs?: unknown }): Promise<SchemaStatus> {
     const staged = this.stagedFor(body?.schemaChange?.pushId);
     const validation = this.validation(staged);
-    const timeoutMs = typeof body.timeoutMs === "number" && body.timeoutMs > 0 ? Math.min(body.timeoutMs, 60_000) : 10_000;
+    const timeoutMs =
+      typeof body.timeoutMs === "number" && body.timeoutMs > 0 ? Math.min(body.timeoutMs, 60_000) : 10_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<SchemaStatus>((resolve) => {
       timer = setTimeout(() => {
         const components = Object.fromEntries(
-          staged.instances.map((i) => [i.componentPath, { schemaValidationComplete: false, indexesComplete: 0, indexesTotal: 0 }]),
+          staged.instances.map((i) => [
+            i.componentPath,
+            { schemaValidationComplete: false, indexesComplete: 0, indexesTotal: 0 },
+          ]),
         );
         resolve({ type: "inProgress", components });
       }, timeoutMs);
@@ -175,7 +181,10 @@ export class DeployService {
       throw new CodedError("RaceDetected", "Environment variables changed during the push. Run the command again.");
     }
     if ((this.state?.version ?? null) !== staged.baseVersion) {
-      throw new CodedError("RaceDetected", "Another push finished while this one was in progress. Run the command again.");
+      throw new CodedError(
+        "RaceDetected",
+        "Another push finished while this one was in progress. Run the command again.",
+      );
     }
     const status = await this.validation(staged);
     if (status.type === "failed") throw new CodedError("SchemaValidationFailed", status.error);
@@ -221,7 +230,12 @@ export class DeployService {
         (violation): SchemaStatus =>
           violation === null
             ? { type: "complete" }
-            : { type: "failed", error: violation.error, componentPath: violation.componentPath, tableName: violation.tableName },
+            : {
+                type: "failed",
+                error: violation.error,
+                componentPath: violation.componentPath,
+                tableName: violation.tableName,
+              },
         (error: unknown): SchemaStatus => ({
           type: "failed",
           error: `Schema validation could not run: ${(error as Error)?.message ?? String(error)}`,
@@ -238,7 +252,9 @@ export class DeployService {
   private schemasChanged(staged: StagedPush): boolean {
     const state = this.state;
     if (!state) return true;
-    const current = new Map(state.instances.map((i) => [i.componentPath, JSON.stringify(state.analysis[i.definitionPath]?.schema ?? null)]));
+    const current = new Map(
+      state.instances.map((i) => [i.componentPath, JSON.stringify(state.analysis[i.definitionPath]?.schema ?? null)]),
+    );
     return staged.instances.some(
       (i) => current.get(i.componentPath) !== JSON.stringify(staged.analysis[i.definitionPath].schema ?? null),
     );
@@ -259,7 +275,8 @@ export class DeployService {
     const now = Date.now();
     const byAge = [...this.staged.values()].sort((a, b) => a.createdAt - b.createdAt);
     byAge.forEach((staged, index) => {
-      if (now - staged.createdAt > STAGED_TTL_MS || byAge.length - index > MAX_STAGED) void this.dropStaged(staged.pushId);
+      if (now - staged.createdAt > STAGED_TTL_MS || byAge.length - index > MAX_STAGED)
+        void this.dropStaged(staged.pushId);
     });
   }
 

@@ -58,11 +58,16 @@ export class DeployStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+    this.db
+      .prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(key, value);
   }
 
   environmentVariables(): Record<string, string> {
-    const rows = this.db.prepare("SELECT name, value FROM env_vars ORDER BY name").all() as { name: string; value: string }[];
+    const rows = this.db.prepare("SELECT name, value FROM env_vars ORDER BY name").all() as {
+      name: string;
+      value: string;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
@@ -92,7 +97,9 @@ export class DeployStore {
   /** Path, hash and environment of the root's function modules (not its schema), without loading sources. */
   rootModuleHashes(): { path: string; hash: string; environment: string }[] {
     return this.db
-      .prepare("SELECT path, sha256 AS hash, environment FROM modules WHERE definition_path = '' AND path != 'schema.js' ORDER BY path")
+      .prepare(
+        "SELECT path, sha256 AS hash, environment FROM modules WHERE definition_path = '' AND path != 'schema.js' ORDER BY path",
+      )
       .all() as { path: string; hash: string; environment: string }[];
   }
 

@@ -36,7 +36,10 @@ export async function evaluateAuthConfig(dir: string, env: Record<string, string
   }
   const config = namespace.default as { providers?: unknown } | undefined;
   if (!config || typeof config !== "object") {
-    throw new CodedError("InvalidAuthConfig", "auth.config.ts must have a default export: `export default { providers: [...] }`.");
+    throw new CodedError(
+      "InvalidAuthConfig",
+      "auth.config.ts must have a default export: `export default { providers: [...] }`.",
+    );
   }
   const providers = config.providers ?? [];
   if (!Array.isArray(providers)) {
@@ -96,7 +99,13 @@ function toAuthInfo(provider: unknown, index: number): AuthInfo {
     if (algorithm !== "RS256" && algorithm !== "ES256") fail("customJwt `algorithm` must be RS256 or ES256");
     const applicationID = p.applicationID ?? null;
     if (applicationID !== null && typeof applicationID !== "string") fail("`applicationID` must be a string");
-    return { type: "customJwt", applicationID: applicationID as string | null, issuer: p.issuer as string, jwks: p.jwks as string, algorithm };
+    return {
+      type: "customJwt",
+      applicationID: applicationID as string | null,
+      issuer: p.issuer as string,
+      jwks: p.jwks as string,
+      algorithm,
+    };
   }
   if (typeof p.domain !== "string") fail("`domain` must be a string");
   if (typeof p.applicationID !== "string") fail("`applicationID` must be a string");

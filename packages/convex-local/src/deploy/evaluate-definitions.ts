@@ -39,11 +39,17 @@ export async function evaluateDefinitions(
     if (evaluated.has(definitionPath)) return;
     if (visiting.includes(definitionPath)) {
       const cycle = [...visiting.slice(visiting.indexOf(definitionPath)), definitionPath];
-      throw new CodedError("CyclicImport", `Found a cycle in the component definitions: ${cycle.map(label).join(" -> ")}`);
+      throw new CodedError(
+        "CyclicImport",
+        `Found a cycle in the component definitions: ${cycle.map(label).join(" -> ")}`,
+      );
     }
     const definition = byPath.get(definitionPath);
     if (!definition) {
-      throw new CodedError("InvalidDefinition", `Component definition ${label(definitionPath)} was used but not pushed.`);
+      throw new CodedError(
+        "InvalidDefinition",
+        `Component definition ${label(definitionPath)} was used but not pushed.`,
+      );
     }
     visiting.push(definitionPath);
     for (const child of definition.dependencies) await visit(child);
@@ -63,7 +69,11 @@ async function evaluateOne(
 ): Promise<ComponentDefinitionMetadata> {
   const isRoot = definition.definitionPath === "";
   if (definition.configDir === null) {
-    if (!isRoot) throw new CodedError("InvalidDefinition", `Component ${label(definition.definitionPath)} has no convex.config.js.`);
+    if (!isRoot)
+      throw new CodedError(
+        "InvalidDefinition",
+        `Component ${label(definition.definitionPath)} has no convex.config.js.`,
+      );
     return { path: "", ...structuredClone(DEFAULT_APP) };
   }
   await writeChildStubs(definition, evaluated);
@@ -72,7 +82,8 @@ async function evaluateOne(
   try {
     namespace = await importUserModule(definition.configDir, "convex.config.js");
   } catch (error) {
-    if (isCodedError(error)) throw new CodedError("InvalidConvexConfig", error.message.replace("convex.config.js", configLabel(definition)));
+    if (isCodedError(error))
+      throw new CodedError("InvalidConvexConfig", error.message.replace("convex.config.js", configLabel(definition)));
     throw error;
   }
   const names = Object.keys(namespace);
@@ -87,7 +98,10 @@ async function evaluateOne(
   try {
     metadata = exported.export();
   } catch (error) {
-    throw new CodedError("InvalidDefinition", `Failed to evaluate ${configLabel(definition)}: ${(error as Error).message}`);
+    throw new CodedError(
+      "InvalidDefinition",
+      `Failed to evaluate ${configLabel(definition)}: ${(error as Error).message}`,
+    );
   }
   const expected = isRoot ? "app" : "childComponent";
   if (metadata.definitionType?.type !== expected) {
@@ -102,7 +116,10 @@ async function evaluateOne(
   return { ...JSON.parse(JSON.stringify(metadata)), path: definition.definitionPath } as ComponentDefinitionMetadata;
 }
 
-async function writeChildStubs(definition: AnalysisDefinition, evaluated: Map<string, ComponentDefinitionMetadata>): Promise<void> {
+async function writeChildStubs(
+  definition: AnalysisDefinition,
+  evaluated: Map<string, ComponentDefinitionMetadata>,
+): Promise<void> {
   if (definition.dependencies.length === 0) return;
   const dir = path.join(definition.configDir!, "_componentDeps");
   await mkdir(dir, { recursive: true });

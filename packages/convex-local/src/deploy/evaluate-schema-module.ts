@@ -51,7 +51,10 @@ function checkTable(table: TableDefinition): void {
   for (const index of all) {
     const name = index.indexDescriptor;
     if (RESERVED_INDEX_NAMES.has(name)) {
-      throw new CodedError("InvalidSchema", `In table "${tableName}" cannot name an index "${name}" because the name is reserved.`);
+      throw new CodedError(
+        "InvalidSchema",
+        `In table "${tableName}" cannot name an index "${name}" because the name is reserved.`,
+      );
     }
     if (name.startsWith("_")) {
       throw new CodedError("InvalidSchema", `In table "${tableName}" index name "${name}" cannot start with "_".`);
@@ -64,7 +67,10 @@ function checkTable(table: TableDefinition): void {
   }
   for (const index of [...table.indexes, ...(table.stagedDbIndexes ?? [])]) {
     if (index.fields.length === 0) {
-      throw new CodedError("InvalidSchema", `Index "${tableName}.${index.indexDescriptor}" must have at least one field.`);
+      throw new CodedError(
+        "InvalidSchema",
+        `Index "${tableName}.${index.indexDescriptor}" must have at least one field.`,
+      );
     }
     const fields = new Set<string>();
     for (const field of index.fields) {
@@ -75,7 +81,10 @@ function checkTable(table: TableDefinition): void {
         );
       }
       if (fields.has(field)) {
-        throw new CodedError("InvalidSchema", `In table "${tableName}" index "${index.indexDescriptor}" has duplicate field "${field}".`);
+        throw new CodedError(
+          "InvalidSchema",
+          `In table "${tableName}" index "${index.indexDescriptor}" has duplicate field "${field}".`,
+        );
       }
       fields.add(field);
     }

@@ -10,14 +10,29 @@ const fn = (name: string, kind: "public" | "internal" = "public"): AnalyzedFunct
   returns: "null",
   pos: null,
 });
-const mod = (...functions: AnalyzedFunction[]): AnalyzedModule => ({ functions, httpRoutes: null, cronSpecs: null, sourceMapped: null });
+const mod = (...functions: AnalyzedFunction[]): AnalyzedModule => ({
+  functions,
+  httpRoutes: null,
+  cronSpecs: null,
+  sourceMapped: null,
+});
 
 describe("fileBasedExports", () => {
   it("nests public functions by module path with sorted keys and skips internal ones", () => {
-    expect(fileBasedExports({ "lib.js": mod(fn("set"), fn("get"), fn("secret", "internal")), "dir/file.js": mod(fn("x")) })).toEqual({
+    expect(
+      fileBasedExports({ "lib.js": mod(fn("set"), fn("get"), fn("secret", "internal")), "dir/file.js": mod(fn("x")) }),
+    ).toEqual({
       type: "branch",
       branch: [
-        ["dir", { type: "branch", branch: [["file", { type: "branch", branch: [["x", { type: "leaf", leaf: "_reference/function/dir/file:x" }]] }]] }],
+        [
+          "dir",
+          {
+            type: "branch",
+            branch: [
+              ["file", { type: "branch", branch: [["x", { type: "leaf", leaf: "_reference/function/dir/file:x" }]] }],
+            ],
+          },
+        ],
         [
           "lib",
           {

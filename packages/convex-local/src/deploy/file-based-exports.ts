@@ -15,7 +15,10 @@ type Tree = Map<string, Tree | string>;
  * // { type: "branch", branch: [["lib", { type: "branch", branch: [["get", { type: "leaf", leaf: "_reference/function/lib:get" }]] }]] }
  * ```
  */
-export function fileBasedExports(functions: Record<string, AnalyzedModule>): { type: "branch"; branch: [string, ComponentExports][] } {
+export function fileBasedExports(functions: Record<string, AnalyzedModule>): {
+  type: "branch";
+  branch: [string, ComponentExports][];
+} {
   const root: Tree = new Map();
   for (const [modulePath, analyzed] of Object.entries(functions)) {
     const moduleName = modulePath.replace(/\.js$/, "");
@@ -54,5 +57,8 @@ function serialize(tree: Tree): { type: "branch"; branch: [string, ComponentExpo
 }
 
 function collision(moduleName: string, name: string): CodedError {
-  return new CodedError("InvalidExport", `The export ${moduleName}:${name} collides with another module or export of the same name.`);
+  return new CodedError(
+    "InvalidExport",
+    `The export ${moduleName}:${name} collides with another module or export of the same name.`,
+  );
 }

@@ -2,8 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { AnalyzedSchema } from "./push-types.ts";
 import { indexDiff } from "./index-diff.ts";
 
-const schema = (indexes: { indexDescriptor: string; fields: string[] }[], staged: typeof indexes = []): AnalyzedSchema => ({
-  tables: [{ tableName: "messages", indexes, stagedDbIndexes: staged, searchIndexes: [], vectorIndexes: [], documentType: { type: "any" } }],
+const schema = (
+  indexes: { indexDescriptor: string; fields: string[] }[],
+  staged: typeof indexes = [],
+): AnalyzedSchema => ({
+  tables: [
+    {
+      tableName: "messages",
+      indexes,
+      stagedDbIndexes: staged,
+      searchIndexes: [],
+      vectorIndexes: [],
+      documentType: { type: "any" },
+    },
+  ],
   schemaValidation: true,
 });
 
@@ -19,7 +31,10 @@ describe("indexDiff", () => {
 
   it("treats a changed field list as remove + add and staging changes as enable/disable", () => {
     const before = schema([{ indexDescriptor: "a", fields: ["x"] }], [{ indexDescriptor: "b", fields: ["y"] }]);
-    const after = schema([{ indexDescriptor: "a", fields: ["x", "z"] }, { indexDescriptor: "b", fields: ["y"] }]);
+    const after = schema([
+      { indexDescriptor: "a", fields: ["x", "z"] },
+      { indexDescriptor: "b", fields: ["y"] },
+    ]);
     const diff = indexDiff(before, after);
     expect(diff.removed_indexes.map((i) => i.name)).toEqual(["messages.a"]);
     expect(diff.added_indexes.map((i) => i.name)).toEqual(["messages.a"]);
@@ -28,6 +43,11 @@ describe("indexDiff", () => {
 
   it("reports nothing for an identical schema", () => {
     const same = schema([{ indexDescriptor: "a", fields: ["x"] }]);
-    expect(indexDiff(same, same)).toEqual({ added_indexes: [], removed_indexes: [], enabled_indexes: [], disabled_indexes: [] });
+    expect(indexDiff(same, same)).toEqual({
+      added_indexes: [],
+      removed_indexes: [],
+      enabled_indexes: [],
+      disabled_indexes: [],
+    });
   });
 });

@@ -15,15 +15,31 @@ export function developerIndexes(schema: AnalyzedSchema | null): DeveloperIndexC
   for (const table of schema.tables) {
     const name = (descriptor: string) => `${table.tableName}.${descriptor}`;
     const staged = (flag: boolean) => (flag ? { staged: true } : {});
-    for (const [indexes, isStaged] of [[table.indexes, false], [table.stagedDbIndexes ?? [], true]] as const) {
-      for (const i of indexes) out.push({ name: name(i.indexDescriptor), type: "database", fields: i.fields, ...staged(isStaged) });
+    for (const [indexes, isStaged] of [
+      [table.indexes, false],
+      [table.stagedDbIndexes ?? [], true],
+    ] as const) {
+      for (const i of indexes)
+        out.push({ name: name(i.indexDescriptor), type: "database", fields: i.fields, ...staged(isStaged) });
     }
-    for (const [indexes, isStaged] of [[table.searchIndexes ?? [], false], [table.stagedSearchIndexes ?? [], true]] as const) {
+    for (const [indexes, isStaged] of [
+      [table.searchIndexes ?? [], false],
+      [table.stagedSearchIndexes ?? [], true],
+    ] as const) {
       for (const i of indexes) {
-        out.push({ name: name(i.indexDescriptor), type: "search", searchField: i.searchField, filterFields: i.filterFields, ...staged(isStaged) });
+        out.push({
+          name: name(i.indexDescriptor),
+          type: "search",
+          searchField: i.searchField,
+          filterFields: i.filterFields,
+          ...staged(isStaged),
+        });
       }
     }
-    for (const [indexes, isStaged] of [[table.vectorIndexes ?? [], false], [table.stagedVectorIndexes ?? [], true]] as const) {
+    for (const [indexes, isStaged] of [
+      [table.vectorIndexes ?? [], false],
+      [table.stagedVectorIndexes ?? [], true],
+    ] as const) {
       for (const i of indexes) {
         out.push({
           name: name(i.indexDescriptor),
@@ -52,7 +68,12 @@ export function developerIndexes(schema: AnalyzedSchema | null): DeveloperIndexC
 export function indexDiff(previous: AnalyzedSchema | null, next: AnalyzedSchema | null): IndexDiff {
   const before = new Map(developerIndexes(previous).map((i) => [i.name, i]));
   const after = new Map(developerIndexes(next).map((i) => [i.name, i]));
-  const diff: Required<IndexDiff> = { added_indexes: [], removed_indexes: [], enabled_indexes: [], disabled_indexes: [] };
+  const diff: Required<IndexDiff> = {
+    added_indexes: [],
+    removed_indexes: [],
+    enabled_indexes: [],
+    disabled_indexes: [],
+  };
   for (const [name, index] of after) {
     const old = before.get(name);
     if (!old || shape(old) !== shape(index)) {

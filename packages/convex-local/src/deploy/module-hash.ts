@@ -11,5 +11,8 @@ import { createHash } from "node:crypto";
  * ```
  */
 export function moduleHash(source: string, sourceMap: string | null | undefined): string {
-  return createHash("sha256").update(source).update(sourceMap ?? "").digest("hex");
+  return createHash("sha256")
+    .update(source)
+    .update(sourceMap ?? "")
+    .digest("hex");
 }

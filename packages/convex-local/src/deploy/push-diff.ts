@@ -1,6 +1,12 @@
 import type { DeployedState } from "./deployed-state.ts";
 import type { StagedPush } from "./stage-push.ts";
-import type { ComponentDiff, CronJobSpec, EvaluatedComponentDefinition, FinishPushDiff, IndexDiff } from "./push-types.ts";
+import type {
+  ComponentDiff,
+  CronJobSpec,
+  EvaluatedComponentDefinition,
+  FinishPushDiff,
+  IndexDiff,
+} from "./push-types.ts";
 import { indexDiff } from "./index-diff.ts";
 
 /**
@@ -16,7 +22,9 @@ import { indexDiff } from "./index-diff.ts";
  * ```
  */
 export function pushDiff(previous: DeployedState | null, staged: StagedPush): FinishPushDiff {
-  const before = new Map((previous?.instances ?? []).map((i) => [i.componentPath, previous!.analysis[i.definitionPath]]));
+  const before = new Map(
+    (previous?.instances ?? []).map((i) => [i.componentPath, previous!.analysis[i.definitionPath]]),
+  );
   const after = new Map(staged.instances.map((i) => [i.componentPath, staged.analysis[i.definitionPath]]));
   const componentDiffs: Record<string, ComponentDiff> = {};
   for (const [componentPath, next] of after) {
@@ -32,7 +40,14 @@ export function pushDiff(previous: DeployedState | null, staged: StagedPush): Fi
   }
   for (const [componentPath, old] of before) {
     if (after.has(componentPath)) continue;
-    componentDiffs[componentPath] = componentDiff("unmount", old, undefined, indexDiff(old.schema, null), undefined, undefined);
+    componentDiffs[componentPath] = componentDiff(
+      "unmount",
+      old,
+      undefined,
+      indexDiff(old.schema, null),
+      undefined,
+      undefined,
+    );
   }
   const oldAuth = new Set((previous?.appAuth ?? []).map((a) => JSON.stringify(a)));
   const newAuth = new Set(staged.appAuth.map((a) => JSON.stringify(a)));

@@ -95,8 +95,7 @@ export type TableDefinition = {
 export type AnalyzedSchema = { tables: TableDefinition[]; schemaValidation: boolean };
 
 export type ComponentExports =
-  | { type: "leaf"; leaf: string }
-  | { type: "branch"; branch: [string, ComponentExports][] };
+  { type: "leaf"; leaf: string } | { type: "branch"; branch: [string, ComponentExports][] };
 
 export type EnvBinding = { type: "value"; value: string } | { type: "envVar"; name: string };
 
@@ -134,12 +133,10 @@ export type EvaluatedComponentDefinition = {
 };
 
 export type Resource =
-  | { type: "value"; value: string }
-  | { type: "function"; path: { component: string; udfPath: string } };
+  { type: "value"; value: string } | { type: "function"; path: { component: string; udfPath: string } };
 
 export type CheckedExport =
-  | { type: "branch"; children: Record<string, CheckedExport> }
-  | { type: "leaf"; resource: Resource };
+  { type: "branch"; children: Record<string, CheckedExport> } | { type: "leaf"; resource: Resource };
 
 export type CheckedComponent = {
   definitionPath: string;
@@ -189,7 +186,10 @@ export type StartPushResponse = {
 };
 
 export type SchemaStatus =
-  | { type: "inProgress"; components: Record<string, { schemaValidationComplete: boolean; indexesComplete: number; indexesTotal: number }> }
+  | {
+      type: "inProgress";
+      components: Record<string, { schemaValidationComplete: boolean; indexesComplete: number; indexesTotal: number }>;
+    }
   | { type: "failed"; error: string; componentPath: string; tableName: string | null }
   | { type: "raceDetected" }
   | { type: "complete" };

@@ -59,7 +59,7 @@ describe("an app with a local component, http.ts, crons, auth.config.ts and a No
     }
   });
 
-  it("runs the \"use node\" action", async () => {
+  it('runs the "use node" action', async () => {
     expect(await runFunction(app, server, "crypto:sha256", { text: "a" })).toBe(
       "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
     );
@@ -93,7 +93,9 @@ describe("an app with a local component, http.ts, crons, auth.config.ts and a No
     expect((await fetch(`${server.cloudUrl}/version`)).status).toBe(200);
     const jwks = (await (await fetch(`${server.cloudUrl}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
-    const unknown = await fetch(`${server.cloudUrl}/api/not_a_route`, { headers: { Authorization: `Convex ${server.adminKey}` } });
+    const unknown = await fetch(`${server.cloudUrl}/api/not_a_route`, {
+      headers: { Authorization: `Convex ${server.adminKey}` },
+    });
     expect(unknown.status).toBe(400);
   });
 });

@@ -31,7 +31,13 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisOutput>
   try {
     return await new Promise<AnalysisOutput>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new CodedError("InvalidModules", `Hit an error while pushing:\nAnalysing the pushed modules took longer than ${ANALYSIS_TIMEOUT_MS / 1000} s.`)),
+        () =>
+          reject(
+            new CodedError(
+              "InvalidModules",
+              `Hit an error while pushing:\nAnalysing the pushed modules took longer than ${ANALYSIS_TIMEOUT_MS / 1000} s.`,
+            ),
+          ),
         ANALYSIS_TIMEOUT_MS,
       );
       worker.once("message", (output: AnalysisOutput) => {
@@ -44,7 +50,12 @@ export async function runAnalysis(input: AnalysisInput): Promise<AnalysisOutput>
       });
       worker.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new CodedError("InvalidModules", `Hit an error while pushing:\nThe module analysis exited early (code ${code}).`));
+        reject(
+          new CodedError(
+            "InvalidModules",
+            `Hit an error while pushing:\nThe module analysis exited early (code ${code}).`,
+          ),
+        );
       });
     });
   } finally {

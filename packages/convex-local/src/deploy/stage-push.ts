@@ -76,7 +76,12 @@ export async function stagePush(
     systemEnv: Record<string, string>;
   },
 ): Promise<StagedPush> {
-  if (!request || typeof request !== "object" || !request.appDefinition || !Array.isArray(request.componentDefinitions)) {
+  if (
+    !request ||
+    typeof request !== "object" ||
+    !request.appDefinition ||
+    !Array.isArray(request.componentDefinitions)
+  ) {
     throw new CodedError("BadRequest", "Expected a start_push body with appDefinition and componentDefinitions.");
   }
   const definitions = assembleDefinitions(request, context.storedRootModules);
@@ -95,7 +100,9 @@ export async function stagePush(
   const analysis: Record<string, EvaluatedComponentDefinition> = {};
   for (const [definitionPath, analyzed] of Object.entries(output.definitions)) {
     const definition =
-      definitionPath === "" ? analyzed.definition : { ...analyzed.definition, exports: fileBasedExports(analyzed.functions) };
+      definitionPath === ""
+        ? analyzed.definition
+        : { ...analyzed.definition, exports: fileBasedExports(analyzed.functions) };
     analysis[definitionPath] = { ...analyzed, definition, udfConfig: udfConfig(udfServerVersion) };
   }
   const { app, instances } = buildCheckedApp(analysis);
@@ -132,7 +139,10 @@ export async function stagePush(
 function toStored(module: ModuleConfig): StoredModule {
   checkModulePath(module.path);
   if (module.environment !== "isolate" && module.environment !== "node") {
-    throw new CodedError("InvalidModules", `Module ${module.path} has an unknown environment ${JSON.stringify(module.environment)}.`);
+    throw new CodedError(
+      "InvalidModules",
+      `Module ${module.path} has an unknown environment ${JSON.stringify(module.environment)}.`,
+    );
   }
   return {
     path: module.path,
@@ -166,7 +176,10 @@ function assembleDefinitions(request: StartPushRequest, storedRoot: StoredModule
   });
   for (const component of request.componentDefinitions) {
     if (component.definitionPath === "" || definitions.has(component.definitionPath)) {
-      throw new CodedError("InvalidDefinition", `Component definition ${JSON.stringify(component.definitionPath)} was pushed twice.`);
+      throw new CodedError(
+        "InvalidDefinition",
+        `Component definition ${JSON.stringify(component.definitionPath)} was pushed twice.`,
+      );
     }
     definitions.set(component.definitionPath, {
       definitionPath: component.definitionPath,
@@ -194,7 +207,9 @@ async function layOut(
     const config = configs.get(definition.definitionPath) ?? null;
     const configDir = config ? path.join(stagingDir, `c${index}`) : null;
     index += 1;
-    const files = definition.schema ? [...definition.modules, { ...definition.schema, path: "schema.js" }] : definition.modules;
+    const files = definition.schema
+      ? [...definition.modules, { ...definition.schema, path: "schema.js" }]
+      : definition.modules;
     await writeModuleDir(modulesDir, files);
     if (configDir && config) await writeModuleDir(configDir, [{ ...config, path: "convex.config.js" }]);
     definitionDirs.set(definition.definitionPath, modulesDir);
@@ -235,7 +250,10 @@ function diffIndexes(
   );
   const diffs: Record<string, IndexDiff> = {};
   for (const instance of instances) {
-    diffs[instance.componentPath] = indexDiff(previous.get(instance.componentPath) ?? null, analysis[instance.definitionPath].schema);
+    diffs[instance.componentPath] = indexDiff(
+      previous.get(instance.componentPath) ?? null,
+      analysis[instance.definitionPath].schema,
+    );
   }
   return diffs;
 }

@@ -21,7 +21,8 @@ export type EnvChange = { name: string; value: string | null };
  * ```
  */
 export function validateEnvChanges(current: Record<string, string>, changes: unknown): Record<string, string> {
-  if (!Array.isArray(changes)) throw new CodedError("BadRequest", "Expected `changes` to be an array of {name, value}.");
+  if (!Array.isArray(changes))
+    throw new CodedError("BadRequest", "Expected `changes` to be an array of {name, value}.");
   const next = { ...current };
   const seen = new Set<string>();
   for (const change of changes as EnvChange[]) {
@@ -39,7 +40,10 @@ export function validateEnvChanges(current: Record<string, string>, changes: unk
       );
     }
     if (BUILT_IN.has(name)) {
-      throw new CodedError("EnvVarNameForbidden", `Environment variable with name "${name}" is built-in and cannot be overridden`);
+      throw new CodedError(
+        "EnvVarNameForbidden",
+        `Environment variable with name "${name}" is built-in and cannot be overridden`,
+      );
     }
     if (seen.has(name)) {
       throw new CodedError("EnvVarNameNotUnique", `An environment variable with name "${name}" already exists`);

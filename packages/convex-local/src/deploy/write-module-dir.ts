@@ -17,7 +17,10 @@ const MODULE_PATH = /^(?!\/)(?:[A-Za-z0-9_@+\-.]+\/)*[A-Za-z0-9_@+\-.]+\.js$/;
  */
 export function checkModulePath(modulePath: string): void {
   if (!MODULE_PATH.test(modulePath) || modulePath.split("/").some((s) => s === ".." || s === ".")) {
-    throw new CodedError("InvalidModules", `Invalid module path ${JSON.stringify(modulePath)}: expected a relative POSIX path ending in .js.`);
+    throw new CodedError(
+      "InvalidModules",
+      `Invalid module path ${JSON.stringify(modulePath)}: expected a relative POSIX path ending in .js.`,
+    );
   }
 }
 

@@ -17,8 +17,12 @@ describe("parseAuthorization", () => {
   });
 
   it("answers a wrong key with 401 BadAdminKey", () => {
-    expect(() => parseAuthorization("Convex nope", KEY)).toThrow(expect.objectContaining({ code: "BadAdminKey", status: 401 }));
+    expect(() => parseAuthorization("Convex nope", KEY)).toThrow(
+      expect.objectContaining({ code: "BadAdminKey", status: 401 }),
+    );
     expect(() => parseAuthorization(`Convex ${KEY}x`, KEY)).toThrow(expect.objectContaining({ code: "BadAdminKey" }));
-    expect(() => parseAuthorization("Basic abc", KEY)).toThrow(expect.objectContaining({ code: "InvalidAdminKey", status: 400 }));
+    expect(() => parseAuthorization("Basic abc", KEY)).toThrow(
+      expect.objectContaining({ code: "InvalidAdminKey", status: 400 }),
+    );
   });
 });

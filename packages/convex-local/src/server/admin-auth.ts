@@ -3,9 +3,7 @@ import { CodedError } from "../deploy/coded-error.ts";
 
 /** Who an `Authorization` header says the caller is. */
 export type RequestAuth =
-  | { kind: "none" }
-  | { kind: "admin"; actingAs?: Record<string, unknown> }
-  | { kind: "bearer"; token: string };
+  { kind: "none" } | { kind: "admin"; actingAs?: Record<string, unknown> } | { kind: "bearer"; token: string };
 
 /**
  * Compares two keys in constant time (a key mismatch must not leak how much
@@ -37,12 +35,20 @@ export function parseAuthorization(header: string | undefined, adminKey: string)
   if (header === undefined || header === "") return { kind: "none" };
   if (header.startsWith("Bearer ")) return { kind: "bearer", token: header.slice("Bearer ".length).trim() };
   if (!header.startsWith("Convex ")) {
-    throw new CodedError("InvalidAdminKey", "The Authorization header must be `Convex <admin key>` or `Bearer <token>`.", 400);
+    throw new CodedError(
+      "InvalidAdminKey",
+      "The Authorization header must be `Convex <admin key>` or `Bearer <token>`.",
+      400,
+    );
   }
   const value = header.slice("Convex ".length).trim();
   if (keysEqual(value, adminKey)) return { kind: "admin" };
   // The key may itself contain ":", so match on the known key as a prefix.
-  if (value.length > adminKey.length && keysEqual(value.slice(0, adminKey.length), adminKey) && value[adminKey.length] === ":") {
+  if (
+    value.length > adminKey.length &&
+    keysEqual(value.slice(0, adminKey.length), adminKey) &&
+    value[adminKey.length] === ":"
+  ) {
     return { kind: "admin", actingAs: decodeIdentity(value.slice(adminKey.length + 1)) };
   }
   throw badAdminKey();
@@ -73,9 +79,14 @@ export function badAdminKey(): CodedError {
 function decodeIdentity(encoded: string): Record<string, unknown> {
   try {
     const identity = JSON.parse(Buffer.from(encoded, "base64").toString("utf8")) as unknown;
-    if (typeof identity === "object" && identity !== null && !Array.isArray(identity)) return identity as Record<string, unknown>;
+    if (typeof identity === "object" && identity !== null && !Array.isArray(identity))
+      return identity as Record<string, unknown>;
   } catch {
     // Fall through to the coded error.
   }
-  throw new CodedError("InvalidAuthHeader", "The identity after the admin key must be base64-encoded JSON of an object.", 401);
+  throw new CodedError(
+    "InvalidAuthHeader",
+    "The identity after the admin key must be base64-encoded JSON of an object.",
+    401,
+  );
 }

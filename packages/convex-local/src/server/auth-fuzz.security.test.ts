@@ -12,8 +12,18 @@ import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
-import { PACKAGE_DIR, REPO_DIR, ensureBetterAuthBuilt, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
+import {
+  buildConvexLocal,
+  startConvexLocalProcess,
+  type ConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
+import {
+  PACKAGE_DIR,
+  REPO_DIR,
+  ensureBetterAuthBuilt,
+  makeScratchDir,
+  pushOnce,
+} from "../test-fixtures/cli-harness.ts";
 import {
   fuzzRequests,
   materialize,
@@ -35,7 +45,6 @@ let scratch: { dir: string; cleanup(): Promise<void> };
 let server: ConvexLocalProcess;
 const children: ChildProcess[] = [];
 
-
 async function postJson(pathname: string, body: unknown, cookie?: string) {
   return await fetch(`${server.siteUrl}${BASE}${pathname}`, {
     method: "POST",
@@ -53,7 +62,12 @@ beforeAll(async () => {
   await cp(FUZZ_APP, path.join(appDir, "convex"), { recursive: true });
   await writeFile(
     path.join(appDir, "package.json"),
-    JSON.stringify({ name: "auth-fuzz-app", private: true, type: "module", dependencies: { convex: "1.49.0", "convex-better-auth": "*" } }),
+    JSON.stringify({
+      name: "auth-fuzz-app",
+      private: true,
+      type: "module",
+      dependencies: { convex: "1.49.0", "convex-better-auth": "*" },
+    }),
   );
   server = await startConvexLocalProcess(path.join(scratch.dir, "data"), children);
   const env = await fetch(`${server.cloudUrl}/api/update_environment_variables`, {

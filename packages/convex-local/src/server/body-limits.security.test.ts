@@ -31,7 +31,8 @@ async function compressZeros(compressor: zlib.Gzip | zlib.Deflate | zlib.BrotliC
   compressor.on("data", (chunk: Buffer) => chunks.push(chunk));
   const ended = new Promise((resolve) => compressor.on("end", resolve));
   const zeros = Buffer.alloc(MiB);
-  for (let i = 0; i < mib; i += 1) if (!compressor.write(zeros)) await new Promise((resolve) => compressor.once("drain", resolve));
+  for (let i = 0; i < mib; i += 1)
+    if (!compressor.write(zeros)) await new Promise((resolve) => compressor.once("drain", resolve));
   compressor.end();
   await ended;
   return Buffer.concat(chunks);
@@ -52,13 +53,20 @@ describe("the HTTP function API and the CLI's routes", () => {
   it("answer gzip, brotli and deflate bombs with 413 without inflating them", async () => {
     const bombs: [string, string, Buffer][] = [
       ["/api/query", "gzip", gzipBomb()],
-      ["/api/action", "br", await compressZeros(zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), 1024)],
+      [
+        "/api/action",
+        "br",
+        await compressZeros(zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), 1024),
+      ],
       ["/api/mutation", "deflate", await compressZeros(zlib.createDeflate({ level: 1 }), 512)],
     ];
     const before = process.memoryUsage().rss;
     for (const [route, encoding, bomb] of bombs) {
       expect(bomb.length).toBeLessThan(4 * MiB);
-      const reply = await post(`${setup.server.cloudUrl}${route}`, bomb, { "content-type": "application/json", "content-encoding": encoding });
+      const reply = await post(`${setup.server.cloudUrl}${route}`, bomb, {
+        "content-type": "application/json",
+        "content-encoding": encoding,
+      });
       expect(reply.status, `${encoding} to ${route}`).toBe(413);
       expect(JSON.parse(reply.body)).toEqual({
         code: "RequestTooLarge",
@@ -70,7 +78,10 @@ describe("the HTTP function API and the CLI's routes", () => {
   });
 
   it("bound the admin routes too, after the admin key is checked", async () => {
-    const bomb = await compressZeros(zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }), 512);
+    const bomb = await compressZeros(
+      zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } }),
+      512,
+    );
     const url = `${setup.server.cloudUrl}/api/update_environment_variables`;
     const headers = { "content-type": "application/json", "content-encoding": "br" };
     expect((await post(url, bomb, { ...headers, authorization: `Convex ${setup.server.adminKey}` })).status).toBe(413);
@@ -79,9 +90,14 @@ describe("the HTTP function API and the CLI's routes", () => {
   });
 
   it("refuse a declared length over the limit, and encodings they cannot decode", async () => {
-    const tooLong = await post(`${setup.server.cloudUrl}/api/query`, new Uint8Array(MAX_FUNCTION_BODY_BYTES + 1), { "content-type": "application/json" });
+    const tooLong = await post(`${setup.server.cloudUrl}/api/query`, new Uint8Array(MAX_FUNCTION_BODY_BYTES + 1), {
+      "content-type": "application/json",
+    });
     expect(tooLong.status).toBe(413);
-    const zstd = await post(`${setup.server.cloudUrl}/api/query`, new Uint8Array(8), { "content-type": "application/json", "content-encoding": "zstd" });
+    const zstd = await post(`${setup.server.cloudUrl}/api/query`, new Uint8Array(8), {
+      "content-type": "application/json",
+      "content-encoding": "zstd",
+    });
     expect(zstd.status).toBe(415);
     expect(JSON.parse(zstd.body)).toMatchObject({ code: "UnsupportedContentEncoding" });
   });
@@ -93,7 +109,10 @@ describe("the HTTP function API and the CLI's routes", () => {
       ["br", zlib.brotliCompressSync(body)],
       ["deflate", zlib.deflateSync(body)],
     ] as const) {
-      const reply = await post(`${setup.server.cloudUrl}/api/query`, bytes, { "content-type": "application/json", "content-encoding": encoding });
+      const reply = await post(`${setup.server.cloudUrl}/api/query`, bytes, {
+        "content-type": "application/json",
+        "content-encoding": encoding,
+      });
       expect(JSON.parse(reply.body), encoding).toMatchObject({ status: "success", value: "pong" });
     }
   });
@@ -125,6 +144,8 @@ describe("HTTP actions", () => {
     });
     const over = await post(`${setup.server.cloudUrl}/http/body-size`, stream(HTTP_ACTION_BODY_LIMIT + MiB), {});
     expect(over.status).toBe(400);
-    expect(JSON.parse(over.body)).toEqual({ error: `The request body exceeds the ${HTTP_ACTION_BODY_LIMIT} byte limit of HTTP actions.` });
+    expect(JSON.parse(over.body)).toEqual({
+      error: `The request body exceeds the ${HTTP_ACTION_BODY_LIMIT} byte limit of HTTP actions.`,
+    });
   });
 });

@@ -12,7 +12,10 @@ import { CodedError } from "../deploy/coded-error.ts";
  */
 export function canonicalUdfPath(path: unknown): string {
   if (typeof path !== "string" || path.length === 0) {
-    throw new CodedError("BadConvexFunctionIdentifier", `${JSON.stringify(path)} is not a valid path to a Convex function.`);
+    throw new CodedError(
+      "BadConvexFunctionIdentifier",
+      `${JSON.stringify(path)} is not a valid path to a Convex function.`,
+    );
   }
   const colon = path.lastIndexOf(":");
   const modulePath = colon === -1 ? path : path.slice(0, colon);

@@ -114,11 +114,16 @@ describe("the official CLI against convex-local", () => {
 
   it("gives the CLI's env advice when auth.config.ts reads an unset variable", async () => {
     const authConfig = path.join(app, "convex/auth.config.ts");
-    await writeFile(authConfig, 'export default { providers: [{ domain: process.env.MISSING_ISSUER_URL, applicationID: "convex" }] };\n');
+    await writeFile(
+      authConfig,
+      'export default { providers: [{ domain: process.env.MISSING_ISSUER_URL, applicationID: "convex" }] };\n',
+    );
     try {
       const result = await runCli(app, server, ["dev", "--once", "--typecheck", "disable", "--tail-logs", "disable"]);
       expect(result.code).toBe(1);
-      expect(result.output).toContain("Environment variable MISSING_ISSUER_URL is used in auth config file but its value was not set.");
+      expect(result.output).toContain(
+        "Environment variable MISSING_ISSUER_URL is used in auth config file but its value was not set.",
+      );
       expect(result.output).toContain("npx convex env set");
     } finally {
       await rm(authConfig);
@@ -163,7 +168,11 @@ describe("the official CLI against convex-local", () => {
     expect(await response.json()).toMatchObject({ code: "BadAdminKey" });
     const missing = await fetch(`${server.cloudUrl}/api/deploy2/finish_push`, { method: "POST", body: "{}" });
     expect(missing.status).toBe(401);
-    const cli = await runCli(app, { cloudUrl: server.cloudUrl, adminKey: "not-the-key" }, ["deploy", "--typecheck", "disable"]);
+    const cli = await runCli(app, { cloudUrl: server.cloudUrl, adminKey: "not-the-key" }, [
+      "deploy",
+      "--typecheck",
+      "disable",
+    ]);
     expect(cli.code).toBe(1);
     expect(cli.output).toContain("BadAdminKey");
   });

@@ -15,7 +15,12 @@ import {
 let scratch: { dir: string; cleanup(): Promise<void> };
 let server: ConvexLocal;
 let app: string;
-const ids: { author: string; file: string; first: string; second: string } = { author: "", file: "", first: "", second: "" };
+const ids: { author: string; file: string; first: string; second: string } = {
+  author: "",
+  file: "",
+  first: "",
+  second: "",
+};
 
 beforeAll(async () => {
   scratch = await makeScratchDir();
@@ -78,7 +83,11 @@ describe("npx convex data against convex-local", () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain(`"${ids.second}"`);
     // Convex values as the CLI prints them: int64 with `n`, bytes as `Bytes(…)`.
-    expect(rows[1]).toMatch(new RegExp(`"${ids.first}".*"${ids.file}".*"${ids.author}".*"first".*5n.*Bytes\\("AQID"\\).*1\\.5.*\\["a", "b"\\]`));
+    expect(rows[1]).toMatch(
+      new RegExp(
+        `"${ids.first}".*"${ids.file}".*"${ids.author}".*"first".*5n.*Bytes\\("AQID"\\).*1\\.5.*\\["a", "b"\\]`,
+      ),
+    );
   });
 
   it("honours --limit, --order and --format", async () => {
@@ -88,7 +97,12 @@ describe("npx convex data against convex-local", () => {
     expect(oldest.stderr).toContain("Showing the 1 oldest created document. Use the --limit option to see more.");
 
     const lines = expectSuccess(await runCli(app, server, ["data", "messages", "--format", "jsonl"]));
-    expect(lines.stdout.trim().split("\n").map((line) => /"_id": "([^"]+)"/.exec(line)?.[1])).toEqual([ids.second, ids.first]);
+    expect(
+      lines.stdout
+        .trim()
+        .split("\n")
+        .map((line) => /"_id": "([^"]+)"/.exec(line)?.[1]),
+    ).toEqual([ids.second, ids.first]);
 
     const array = expectSuccess(await runCli(app, server, ["data", "authors", "--format", "json"]));
     expect(array.stdout.trim()).toMatch(/^\[\n\{ "_creationTime": [0-9.]+, "_id": "[^"]+", "name": "Ada" \}\n\]$/);
@@ -102,7 +116,9 @@ describe("npx convex data against convex-local", () => {
 
     const tables = expectSuccess(await runCli(app, server, ["data", "--component", "counter"]));
     expect(tables.stdout.trim()).toBe("counters");
-    const counters = expectSuccess(await runCli(app, server, ["data", "counters", "--component", "counter", "--format", "jsonl"]));
+    const counters = expectSuccess(
+      await runCli(app, server, ["data", "counters", "--component", "counter", "--format", "jsonl"]),
+    );
     expect(counters.stdout).toMatch(/"name": "hits", "value": 1 \}/);
   });
 
@@ -114,7 +130,8 @@ describe("npx convex data against convex-local", () => {
 
   it("prints up to --limit documents, the newest first", async () => {
     const client = new ConvexHttpClient(server.cloudUrl);
-    for (let i = 0; i < 12; i++) await client.mutation(makeFunctionReference<"mutation">("authors:add"), { name: `author ${i}` });
+    for (let i = 0; i < 12; i++)
+      await client.mutation(makeFunctionReference<"mutation">("authors:add"), { name: `author ${i}` });
     // The CLI asks for `limit + 1` documents; 12 + Ada = 13 in all.
     const result = expectSuccess(await runCli(app, server, ["data", "authors", "--limit", "20", "--format", "jsonl"]));
     expect(result.stdout.trim().split("\n")).toHaveLength(13);
@@ -150,7 +167,13 @@ describe("npx convex function-spec against convex-local", () => {
     const result = expectSuccess(await runCli(app, server, ["function-spec"]));
     const spec = JSON.parse(result.stdout) as {
       url: string;
-      functions: { identifier?: string; functionType: string; args?: unknown; returns?: unknown; visibility?: unknown }[];
+      functions: {
+        identifier?: string;
+        functionType: string;
+        args?: unknown;
+        returns?: unknown;
+        visibility?: unknown;
+      }[];
     };
     expect(spec.url).toBe(server.cloudUrl);
     const byId = new Map(spec.functions.map((fn) => [fn.identifier, fn]));

@@ -52,7 +52,12 @@ afterAll(async () => {
 });
 
 /** Calls a function over HTTP (quicker than `npx convex run`, which other tests cover). */
-async function call(target: ConvexLocal, kind: "query" | "mutation" | "action", name: string, args: Record<string, unknown>): Promise<unknown> {
+async function call(
+  target: ConvexLocal,
+  kind: "query" | "mutation" | "action",
+  name: string,
+  args: Record<string, unknown>,
+): Promise<unknown> {
   const client = new ConvexHttpClient(target.cloudUrl);
   if (kind === "query") return await client.query(makeFunctionReference<"query">(name), args);
   if (kind === "mutation") return await client.mutation(makeFunctionReference<"mutation">(name), args);
@@ -91,11 +96,11 @@ describe("npx convex export against convex-local", () => {
       "notes/generated_schema.jsonl",
     ]);
     expect(entries["messages/generated_schema.jsonl"]).toBe('"uniform"\n');
-    expect(entries["_tables/documents.jsonl"]!.trim().split("\n").map((line) => (JSON.parse(line) as { name: string }).name)).toEqual([
-      "authors",
-      "messages",
-      "notes",
-    ]);
+    expect(
+      entries["_tables/documents.jsonl"]!.trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { name: string }).name),
+    ).toEqual(["authors", "messages", "notes"]);
     const first = entries["messages/documents.jsonl"]!.split("\n").find((line) => line.includes(ids.first))!;
     // int64 as an integer, float64 with a dot, bytes in their $ form.
     expect(first).toContain('"count":5,');
@@ -138,7 +143,10 @@ describe("npx convex import against convex-local", () => {
       expect(await dataLines(fresh, "messages")).toBe(atExport.messages);
       expect(await dataLines(fresh, "counters", ["--component", "counter"])).toBe(atExport.counters);
       expect(await call(fresh, "action", "files:read", { id: ids.file })).toBe("hello file");
-      expect(await call(fresh, "query", "messages:withAuthor", { id: ids.first })).toEqual({ body: "first", author: "Ada" });
+      expect(await call(fresh, "query", "messages:withAuthor", { id: ids.first })).toEqual({
+        body: "first",
+        author: "Ada",
+      });
       expect(await call(fresh, "query", "counters:read", { name: "hits" })).toBe(1);
       // New documents get ids the import did not use.
       const added = (await call(fresh, "mutation", "authors:add", { name: "Bob" })) as string;
@@ -162,7 +170,9 @@ describe("npx convex import against convex-local", () => {
     expect(refused.output).toContain("Perform import?");
     expect(await dataLines(server, "messages")).toBe(changed);
 
-    const result = expectSuccess(await runCli(app, server, ["import", "--replace-all", "--yes", path.join(out, "snap.zip")]));
+    const result = expectSuccess(
+      await runCli(app, server, ["import", "--replace-all", "--yes", path.join(out, "snap.zip")]),
+    );
     expect(result.output).toContain("Added 4 documents.");
     expect(await dataLines(server, "messages")).toBe(atExport.messages);
     expect(await dataLines(server, "counters", ["--component", "counter"])).toBe(atExport.counters);
@@ -173,28 +183,38 @@ describe("npx convex import against convex-local", () => {
     await writeFile(path.join(out, "notes.csv"), 'text,rank\n"three, with a comma",3\n');
     await writeFile(path.join(out, "more-notes.json"), '[{"text":"four","rank":4.5}]');
 
-    const jsonl = expectSuccess(await runCli(app, server, ["import", "--table", "notes", path.join(out, "notes.jsonl")]));
+    const jsonl = expectSuccess(
+      await runCli(app, server, ["import", "--table", "notes", path.join(out, "notes.jsonl")]),
+    );
     expect(jsonl.output).toContain('Added 2 documents to table "notes".');
     expectSuccess(await runCli(app, server, ["import", "--table", "notes", "--append", path.join(out, "notes.csv")]));
     const lines = await dataLines(server, "notes");
     expect(lines).toMatch(/"rank": 3, "text": "three, with a comma"/);
     expect(lines.split("\n")).toHaveLength(3);
 
-    const replaced = expectSuccess(await runCli(app, server, ["import", "--table", "notes", "--replace", "-y", path.join(out, "more-notes.json")]));
+    const replaced = expectSuccess(
+      await runCli(app, server, ["import", "--table", "notes", "--replace", "-y", path.join(out, "more-notes.json")]),
+    );
     expect(replaced.output).toMatch(/notes +\| 1 +\| 3 of 3 +\|/);
-    expect(await dataLines(server, "notes")).toMatch(/^\{ "_creationTime": [0-9.]+, "_id": "[^"]+", "rank": 4\.5, "text": "four" \}$/);
+    expect(await dataLines(server, "notes")).toMatch(
+      /^\{ "_creationTime": [0-9.]+, "_id": "[^"]+", "rank": 4\.5, "text": "four" \}$/,
+    );
   });
 
   it("refuses a non-empty table without --append or --replace, and documents that don't fit the schema", async () => {
     const exists = await runCli(app, server, ["import", "--table", "notes", path.join(out, "notes.jsonl")]);
     expect(exists.code).toBe(1);
-    expect(exists.output).toContain("Table notes already exists. Please choose a new table name or use replace/append modes.");
+    expect(exists.output).toContain(
+      "Table notes already exists. Please choose a new table name or use replace/append modes.",
+    );
 
     await writeFile(path.join(out, "bad.jsonl"), '{"text":"fine"}\n{"text":1}\n');
     const before = await dataLines(server, "notes");
     const bad = await runCli(app, server, ["import", "--table", "notes", "--append", path.join(out, "bad.jsonl")]);
     expect(bad.code).toBe(1);
-    expect(bad.output).toContain('Failed to insert or update a document in table "notes" because it does not match the schema');
+    expect(bad.output).toContain(
+      'Failed to insert or update a document in table "notes" because it does not match the schema',
+    );
     // One transaction: the row that fitted was not written either.
     expect(await dataLines(server, "notes")).toBe(before);
   });
@@ -203,7 +223,9 @@ describe("npx convex import against convex-local", () => {
     const zip = zipSync({
       "authors/documents.jsonl": strToU8('{"_id":"k1799xyzauthor","_creationTime":1700000000000.5,"name":"Zed"}\n'),
       "authors/generated_schema.jsonl": strToU8('"uniform"\n'),
-      "messages/documents.jsonl": strToU8('{"_id":"j5799xyzmessage","_creationTime":1700000000001.5,"body":"from the cloud","author":"k1799xyzauthor"}\n'),
+      "messages/documents.jsonl": strToU8(
+        '{"_id":"j5799xyzmessage","_creationTime":1700000000001.5,"body":"from the cloud","author":"k1799xyzauthor"}\n',
+      ),
       "messages/generated_schema.jsonl": strToU8('"uniform"\n'),
     });
     await writeFile(path.join(out, "cloud.zip"), zip);
@@ -212,6 +234,9 @@ describe("npx convex import against convex-local", () => {
     expect(line).toContain('"_creationTime": 1700000000001.5');
     const id = /"_id": "([^"]+)"/.exec(line)![1]!;
     expect(id).not.toBe("j5799xyzmessage");
-    expect(await call(server, "query", "messages:withAuthor", { id })).toEqual({ body: "from the cloud", author: "Zed" });
+    expect(await call(server, "query", "messages:withAuthor", { id })).toEqual({
+      body: "from the cloud",
+      author: "Zed",
+    });
   });
 });

@@ -54,14 +54,18 @@ describe("npx convex logs against convex-local", () => {
 
   it("prints earlier executions with --history, and failures and successes with --success", async () => {
     await shout("remembered");
-    await expect(client.mutation(makeFunctionReference<"mutation">("messages:remove"), { id: "nope" })).rejects.toThrow();
+    await expect(
+      client.mutation(makeFunctionReference<"mutation">("messages:remove"), { id: "nope" }),
+    ).rejects.toThrow();
     const logs = start(["logs", "--history", "--success"]);
     // The failure's error message (whose wording is the engine's) follows its prefix.
     const output = await logs.waitFor(/\[CONVEX M\(messages:remove\)\] .*Server Error\n[^\n]*(Error|Value)[\s\S]*nope/);
     expect(output).toMatch(/\[CONVEX M\(messages:shout\)\] \[LOG\] 'shouting' 'remembered'/);
 
     await shout("live");
-    const live = await logs.waitFor(/'shouting' 'live'[\s\S]*\[CONVEX M\(messages:shout\)\] Function executed in \d+ ms/);
+    const live = await logs.waitFor(
+      /'shouting' 'live'[\s\S]*\[CONVEX M\(messages:shout\)\] Function executed in \d+ ms/,
+    );
     expect(live).toMatch(/\[CONVEX M\(messages:shout\)\] \[WARN\] 'careful'/);
   });
 
@@ -72,7 +76,14 @@ describe("npx convex logs against convex-local", () => {
     const event = output
       .split("\n")
       .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { identifier: string; udfType: string; logLines: { messages: string[]; level: string }[] })
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            identifier: string;
+            udfType: string;
+            logLines: { messages: string[]; level: string }[];
+          },
+      )
       .find((e) => e.logLines.some((l) => l.messages.join(" ").includes("as json")));
     expect(event).toMatchObject({ identifier: "messages:shout", udfType: "Mutation", kind: "Completion" });
     expect(event!.logLines.map((l) => l.level)).toEqual(["LOG", "WARN"]);
@@ -114,10 +125,13 @@ describe("npx convex dev against convex-local", () => {
       const dev = start(["dev", "--typecheck", "disable", "--tail-logs", "disable"]);
       await dev.waitFor(/Schema validation failed[\s\S]*notes/, 60_000);
       // `dev` then watches the failing table through `_system/cli/queryTable` and pushes again when it changes.
-      await vi.waitFor(() => expect(systemQueries).toHaveBeenCalledWith("_system/cli/queryTable:default", { tableName: "notes" }, ""), {
-        timeout: 30_000,
-        interval: 100,
-      });
+      await vi.waitFor(
+        () => expect(systemQueries).toHaveBeenCalledWith("_system/cli/queryTable:default", { tableName: "notes" }, ""),
+        {
+          timeout: 30_000,
+          interval: 100,
+        },
+      );
       expect(dev.output()).not.toContain("Convex functions ready!");
       await client.mutation(makeFunctionReference<"mutation">("notes:clear"), {});
       await dev.waitFor(/Convex functions ready!/, 60_000);

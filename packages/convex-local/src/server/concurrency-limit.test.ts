@@ -36,10 +36,13 @@ async function countingEngine(options: EngineOptions): Promise<Engine> {
     get(target, property) {
       if (property === "run") {
         return (request: RunRequest) =>
-          counted(request.udfPath.startsWith("slow:sleep") ? counters.actions : counters.transactions, () => target.run(request));
+          counted(request.udfPath.startsWith("slow:sleep") ? counters.actions : counters.transactions, () =>
+            target.run(request),
+          );
       }
       if (property === "runHttpAction") {
-        return (...args: Parameters<NonNullable<Engine["runHttpAction"]>>) => counted(counters.httpActions, () => target.runHttpAction!(...args));
+        return (...args: Parameters<NonNullable<Engine["runHttpAction"]>>) =>
+          counted(counters.httpActions, () => target.runHttpAction!(...args));
       }
       return Reflect.get(target, property, target) as unknown;
     },
@@ -64,7 +67,9 @@ describe(`maxConcurrency: ${LIMIT}`, () => {
   it("runs 40 concurrent actions from ConvexHttpClient at most 4 at a time, and completes them all", async () => {
     const client = new ConvexHttpClient(setup.server.cloudUrl, { logger: false });
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: 40 }, () => client.action(anyApi.slow!.sleep!, { ms: 100 })));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => client.action(anyApi.slow!.sleep!, { ms: 100 })),
+    );
     expect(results).toEqual(Array.from({ length: 40 }, () => 100));
     expect(counters.actions.peak).toBe(LIMIT);
     // Ten rounds of four: queued, not refused and not all at once.
@@ -74,7 +79,9 @@ describe(`maxConcurrency: ${LIMIT}`, () => {
   it("holds for the sync protocol (ConvexClient) too", async () => {
     const client = new ConvexClient(setup.server.cloudUrl, { unsavedChangesWarning: false });
     try {
-      const results = await Promise.all(Array.from({ length: 24 }, () => client.action(anyApi.slow!.sleep!, { ms: 50 })));
+      const results = await Promise.all(
+        Array.from({ length: 24 }, () => client.action(anyApi.slow!.sleep!, { ms: 50 })),
+      );
       expect(results).toHaveLength(24);
     } finally {
       await client.close();

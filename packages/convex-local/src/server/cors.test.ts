@@ -68,7 +68,12 @@ describe("/api/* on the cloud origin", () => {
 
   it("mirrors the origin on answers, errors included, and sends no allow-origin without one", async () => {
     const call = (headers: Record<string, string>) =>
-      request(`${setup.server.cloudUrl}/api/query`, "POST", { "content-type": "application/json", ...headers }, JSON.stringify({ path: "slow:ping", args: {}, format: "json" }));
+      request(
+        `${setup.server.cloudUrl}/api/query`,
+        "POST",
+        { "content-type": "application/json", ...headers },
+        JSON.stringify({ path: "slow:ping", args: {}, format: "json" }),
+      );
     const fromPage = await call({ origin: PAGE });
     expect(JSON.parse(fromPage.body)).toMatchObject({ status: "success", value: "pong" });
     expect(corsOf(fromPage.headers)).toEqual({
@@ -76,7 +81,10 @@ describe("/api/* on the cloud origin", () => {
       "access-control-allow-credentials": "true",
       vary: "origin, access-control-request-method, access-control-request-headers",
     });
-    const rejected = await request(`${setup.server.cloudUrl}/api/check_admin_key`, "GET", { origin: PAGE, authorization: "Convex wrong" });
+    const rejected = await request(`${setup.server.cloudUrl}/api/check_admin_key`, "GET", {
+      origin: PAGE,
+      authorization: "Convex wrong",
+    });
     expect(rejected.status).toBe(401);
     expect(rejected.headers["access-control-allow-origin"]).toBe(PAGE);
     const noOrigin = await call({});
@@ -115,7 +123,10 @@ describe("HTTP actions on the site origin", () => {
     const viaCloud = await request(`${setup.server.cloudUrl}/http/env`, "GET", { origin: STRANGER });
     expect(corsOf(viaCloud.headers)).toEqual({});
     // No OPTIONS route for /env: the app's router answers, not a server-made preflight.
-    const unrouted = await request(`${setup.server.siteUrl}/env`, "OPTIONS", { origin: STRANGER, "access-control-request-method": "GET" });
+    const unrouted = await request(`${setup.server.siteUrl}/env`, "OPTIONS", {
+      origin: STRANGER,
+      "access-control-request-method": "GET",
+    });
     expect(unrouted.status).toBe(404);
     expect(corsOf(unrouted.headers)).toEqual({});
   });

@@ -7,13 +7,19 @@ import type { SiteHandler } from "./create-site-handler.ts";
 import type { SyncHub } from "./sync-hub.ts";
 import { CodedError, isCodedError } from "../deploy/coded-error.ts";
 import { parseAuthorization, requireAdmin } from "./admin-auth.ts";
-import { runFunctionRequest, runQueryBatchRequest, udfPathFromRunRoute, type FunctionApiRoute } from "./run-function-request.ts";
+import {
+  runFunctionRequest,
+  runQueryBatchRequest,
+  udfPathFromRunRoute,
+  type FunctionApiRoute,
+} from "./run-function-request.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
 import { MAX_FUNCTION_BODY_BYTES, readBody, readJsonBody } from "./read-json-body.ts";
 import type { SnapshotService } from "./snapshot-service.ts";
 import { snapshotRoute } from "./snapshot-routes.ts";
 import type { SystemQueries } from "./system-queries.ts";
 import { runSystemQueryRequest } from "./system-query-request.ts";
+import { queryTsReply, runQueryAtTsRequest } from "./consistent-query-request.ts";
 import { apiCorsHeaders, writeApiPreflight } from "./api-cors.ts";
 import { internalErrorReply } from "./internal-error-reply.ts";
 
@@ -63,7 +69,10 @@ export function createCloudRouter(context: CloudRouterContext): (req: IncomingMe
         return;
       }
       if (isCodedError(error)) return writeJson(res, error.status, { code: error.code, message: error.message }, req);
-      const reply = internalErrorReply(error, { devErrors: context.devErrors === true, label: `${req.method} ${req.url}` });
+      const reply = internalErrorReply(error, {
+        devErrors: context.devErrors === true,
+        label: `${req.method} ${req.url}`,
+      });
       writeJson(res, reply.status, reply.body, req);
     });
   };
@@ -78,7 +87,8 @@ async function route(context: CloudRouterContext, req: IncomingMessage, res: Ser
   if (pathname === "/http" || pathname.startsWith("/http/")) {
     return writeWebResponse(res, await context.site(toWebRequest(req, "/http")), method);
   }
-  if (method === "GET" && pathname === "/") return writeText(res, 200, "This Convex deployment is running. See https://docs.convex.dev/.");
+  if (method === "GET" && pathname === "/")
+    return writeText(res, 200, "This Convex deployment is running. See https://docs.convex.dev/.");
   if (method === "GET" && pathname === "/version") return writeText(res, 200, context.version);
   if (method === "GET" && pathname === "/instance_name") return writeText(res, 200, "convex-local");
   if (method === "GET" && pathname === "/instance_version") return writeText(res, 200, context.version);
@@ -121,15 +131,32 @@ async function apiRoute(
     });
   }
 
+  if (method === "POST" && pathname === "/api/query_ts") return queryTsReply(context.engine);
+  if (method === "POST" && pathname === "/api/query_at_ts") {
+    return await runQueryAtTsRequest({
+      engine: context.engine,
+      logs: context.logs,
+      auth: parseAuthorization(req.headers.authorization, context.adminKey),
+      body: await readJsonBody(req, { maxBytes: MAX_FUNCTION_BODY_BYTES }),
+      udfTypeOf: (componentPath, udfPath) => udfTypeOf(deploy, componentPath, udfPath),
+    });
+  }
+
   const route = functionApiRoute(method, pathname);
   if (route !== null) {
     const auth = parseAuthorization(req.headers.authorization, context.adminKey);
     // `GET /api/query?path=…&args=<JSON>&format=…` carries the body in the query string.
     const body =
       method === "GET"
-        ? { path: url.searchParams.get("path") ?? undefined, args: parseQueryArgs(url.searchParams.get("args")), format: url.searchParams.get("format") ?? undefined }
+        ? {
+            path: url.searchParams.get("path") ?? undefined,
+            args: parseQueryArgs(url.searchParams.get("args")),
+            format: url.searchParams.get("format") ?? undefined,
+          }
         : await readJsonBody(req, { maxBytes: MAX_FUNCTION_BODY_BYTES });
-    const system = context.systemQueries ? runSystemQueryRequest({ systemQueries: context.systemQueries, auth, route, body }) : null;
+    const system = context.systemQueries
+      ? runSystemQueryRequest({ systemQueries: context.systemQueries, auth, route, body })
+      : null;
     if (system !== null) return system;
     const reply = await runFunctionRequest({
       engine: context.engine,
@@ -208,12 +235,17 @@ function parseQueryArgs(args: string | null): unknown {
   }
 }
 
-function udfTypeOf(deploy: DeployService, componentPath: string, udfPath: string): "Query" | "Mutation" | "Action" | undefined {
+function udfTypeOf(
+  deploy: DeployService,
+  componentPath: string,
+  udfPath: string,
+): "Query" | "Mutation" | "Action" | undefined {
   const state = deploy.deployed();
   const instance = state?.instances.find((i) => i.componentPath === componentPath);
   if (!state || !instance) return undefined;
   const [modulePath, name] = udfPath.split(":");
-  return state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find((f) => f.name === name)?.udfType;
+  return state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find((f) => f.name === name)
+    ?.udfType;
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown, req: IncomingMessage): void {

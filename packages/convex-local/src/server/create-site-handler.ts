@@ -59,13 +59,19 @@ async function identify(
   if (header === null || header === "") return { caller: { kind: "anonymous" } };
   try {
     if (header.startsWith("Bearer ")) {
-      return { caller: await authenticateToken(header.slice("Bearer ".length).trim(), engine.current()?.authConfig ?? []) };
+      return {
+        caller: await authenticateToken(header.slice("Bearer ".length).trim(), engine.current()?.authConfig ?? []),
+      };
     }
     if (adminKey !== undefined) {
       const auth = parseAuthorization(header, adminKey);
-      if (auth.kind === "admin") return { caller: auth.actingAs ? { kind: "admin", actingAs: auth.actingAs } : { kind: "admin" } };
+      if (auth.kind === "admin")
+        return { caller: auth.actingAs ? { kind: "admin", actingAs: auth.actingAs } : { kind: "admin" } };
     }
-    return { caller: { kind: "anonymous" }, authError: new Error("The Authorization header is neither `Bearer <token>` nor `Convex <admin key>`.") };
+    return {
+      caller: { kind: "anonymous" },
+      authError: new Error("The Authorization header is neither `Bearer <token>` nor `Convex <admin key>`."),
+    };
   } catch (error) {
     return { caller: { kind: "anonymous" }, authError: error instanceof Error ? error : new Error(String(error)) };
   }
@@ -102,7 +108,9 @@ async function routesOnly(deploy: DeployService, request: Request): Promise<Resp
   const method = request.method === "HEAD" ? "GET" : request.method;
   const exact = routes.find((r) => r.route.method === method && r.route.path === pathname);
   const prefix = routes
-    .filter((r) => r.route.method === method && r.route.path.endsWith("*") && pathname.startsWith(r.route.path.slice(0, -1)))
+    .filter(
+      (r) => r.route.method === method && r.route.path.endsWith("*") && pathname.startsWith(r.route.path.slice(0, -1)),
+    )
     .sort((a, b) => b.route.path.length - a.route.path.length)[0];
   if (!(exact ?? prefix)) return text(404, `No HttpAction routed for ${pathname}`);
   return text(501, `convex-local's engine does not run HTTP actions (${pathname} matches a route of convex/http.ts).`);

@@ -18,6 +18,8 @@ export function deployedFunctionType(
   const instance = state?.instances.find((i) => i.componentPath === componentPath);
   if (!state || !instance) return undefined;
   const [modulePath, name = "default"] = udfPath.split(":");
-  const udfType = state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find((f) => f.name === name)?.udfType;
+  const udfType = state.analysis[instance.definitionPath]?.functions[`${modulePath}.js`]?.functions.find(
+    (f) => f.name === name,
+  )?.udfType;
   return udfType === undefined ? undefined : (udfType.toLowerCase() as "query" | "mutation" | "action");
 }

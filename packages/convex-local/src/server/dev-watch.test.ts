@@ -40,7 +40,10 @@ afterAll(async () => {
 function waitForOutput(child: ChildProcess, text: string, count: number, timeoutMs = 60_000): Promise<void> {
   let output = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Timed out waiting for "${text}" x${count}. Output:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Timed out waiting for "${text}" x${count}. Output:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk;
       if (output.split(text).length - 1 >= count) {

@@ -27,7 +27,8 @@ export type ExecutionLimiter = {
  * const result = await limiter.run(() => engine.run(request));
  */
 export function createExecutionLimiter(limit: number): ExecutionLimiter {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`The concurrency limit must be a positive integer, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`The concurrency limit must be a positive integer, got ${limit}.`);
   const queue: (() => void)[] = [];
   let active = 0;
   let peak = 0;

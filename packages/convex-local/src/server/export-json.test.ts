@@ -27,14 +27,29 @@ function same(a: Value, b: Value): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]!));
   if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => same((a as Record<string, Value>)[k]!, (b as Record<string, Value>)[k]!));
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => same((a as Record<string, Value>)[k]!, (b as Record<string, Value>)[k]!))
+    );
   }
   return a === b;
 }
 
 describe("snapshot export JSON", () => {
   it("writes int64 as integers, floats with a dot, bytes and non-finite floats in their $ forms", () => {
-    expect(stringifyExportJson({ i: 12n, f: 12, g: 0.5, z: -0, big: 1e21, b: bytes(1, 2, 3), nan: NaN, s: "x", a: [1n, null, true] })).toBe(
+    expect(
+      stringifyExportJson({
+        i: 12n,
+        f: 12,
+        g: 0.5,
+        z: -0,
+        big: 1e21,
+        b: bytes(1, 2, 3),
+        nan: NaN,
+        s: "x",
+        a: [1n, null, true],
+      }),
+    ).toBe(
       '{"i":12,"f":12.0,"g":0.5,"z":-0.0,"big":1e+21,"b":{"$bytes":"AQID"},"nan":{"$float":"AAAAAAAA+H8="},"s":"x","a":[1,null,true]}',
     );
   });

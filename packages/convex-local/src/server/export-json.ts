@@ -10,7 +10,10 @@ import { convexToJson, jsonToConvex, type Value } from "convex/values";
 
 /** `JSON.rawJSON` and the reviver's source text (Node 22), missing from TypeScript's lib. */
 type SourceReviver = (this: unknown, key: string, value: unknown, context: { source?: string }) => unknown;
-const RAW_JSON = JSON as unknown as { rawJSON(text: string): unknown; parse(text: string, reviver: SourceReviver): unknown };
+const RAW_JSON = JSON as unknown as {
+  rawJSON(text: string): unknown;
+  parse(text: string, reviver: SourceReviver): unknown;
+};
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -26,7 +29,9 @@ function exportValue(value: Value): unknown {
   if (value instanceof ArrayBuffer) return convexToJson(value);
   if (Array.isArray(value)) return value.map(exportValue);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).flatMap(([key, field]) => (field === undefined ? [] : [[key, exportValue(field)]])));
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([key, field]) => (field === undefined ? [] : [[key, exportValue(field)]])),
+    );
   }
   return value;
 }

@@ -12,9 +12,25 @@ import path from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
-import { copyFixtureApp, expectSuccess, makeScratchDir, pushOnce, runCli, runFunction } from "../test-fixtures/cli-harness.ts";
-import { HARDENING_SITE_URL, setEnv, startHardeningApp, type HardeningAppSetup } from "../test-fixtures/start-hardening-app.ts";
+import {
+  buildConvexLocal,
+  startConvexLocalProcess,
+  type ConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
+import {
+  copyFixtureApp,
+  expectSuccess,
+  makeScratchDir,
+  pushOnce,
+  runCli,
+  runFunction,
+} from "../test-fixtures/cli-harness.ts";
+import {
+  HARDENING_SITE_URL,
+  setEnv,
+  startHardeningApp,
+  type HardeningAppSetup,
+} from "../test-fixtures/start-hardening-app.ts";
 
 const HOST_SECRET = "HARDENING_HOST_SECRET";
 const SECRET_AUTH = "hardening-secret-0123456789abcdef0123";
@@ -42,7 +58,10 @@ describe("an in-process server", () => {
       hostBefore.set(name, process.env[name]);
     }
     setup = await startHardeningApp();
-    expectSuccess(await runCli(setup.appDir, setup.server, ["env", "set", "HARDENING_VAR", "deployment-value"]), "convex env set");
+    expectSuccess(
+      await runCli(setup.appDir, setup.server, ["env", "set", "HARDENING_VAR", "deployment-value"]),
+      "convex env set",
+    );
     expected = {
       BETTER_AUTH_SECRET: SECRET_AUTH,
       CONVEX_CLOUD_URL: setup.server.cloudUrl,
@@ -131,7 +150,12 @@ describe("`convex-local start` in a shell with secrets", () => {
     scratch = await makeScratchDir();
     const appDir = await copyFixtureApp("hardening-app", scratch.dir);
     server = await startConvexLocalProcess(path.join(scratch.dir, "data"), children, {
-      env: { [HOST_SECRET]: "shell-secret", CI: "1", NODE_ENV: "production", AWS_SECRET_ACCESS_KEY: "not-for-functions" },
+      env: {
+        [HOST_SECRET]: "shell-secret",
+        CI: "1",
+        NODE_ENV: "production",
+        AWS_SECRET_ACCESS_KEY: "not-for-functions",
+      },
     });
     await setEnv(server, { SITE_URL: HARDENING_SITE_URL, BETTER_AUTH_SECRET: SECRET_AUTH });
     await pushOnce(appDir, server);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { FunctionLogStream } from "./function-log-stream.ts";
 
-const call = { udfType: "Query" as const, identifier: "hello:hi", componentPath: null, logLines: ["[WARN] 'careful'"], error: null, executionTimeMs: 2 };
+const call = {
+  udfType: "Query" as const,
+  identifier: "hello:hi",
+  componentPath: null,
+  logLines: ["[WARN] 'careful'"],
+  error: null,
+  executionTimeMs: 2,
+};
 
 describe("FunctionLogStream", () => {
   it("holds a poll with nothing new until an execution arrives", async () => {

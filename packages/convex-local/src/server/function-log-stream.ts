@@ -65,7 +65,12 @@ export class FunctionLogStream {
         identifier: call.identifier,
         logLines: call.logLines.map((line) => {
           const match = LEVEL.exec(line);
-          return { messages: [match ? match[2] : line], level: match ? match[1] : "LOG", timestamp: now, isTruncated: false };
+          return {
+            messages: [match ? match[2] : line],
+            level: match ? match[1] : "LOG",
+            timestamp: now,
+            isTruncated: false,
+          };
         }),
         timestamp: now / 1000,
         cachedResult: false,

@@ -15,7 +15,10 @@ afterAll(async () => {
 });
 
 /** A raw request, to see every response header as sent (fetch folds some). */
-function rawRequest(url: string, method: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawRequest(
+  url: string,
+  method: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method }, (res) => {
       let body = "";
@@ -36,7 +39,9 @@ describe("HTTP actions on the site port", () => {
 
   it("prefers the longest matching prefix", async () => {
     expect(await (await fetch(`${setup.server.siteUrl}/files/a.txt`)).text()).toBe("short prefix /files/a.txt");
-    expect(await (await fetch(`${setup.server.siteUrl}/files/deep/b.txt`)).text()).toBe("long prefix /files/deep/b.txt");
+    expect(await (await fetch(`${setup.server.siteUrl}/files/deep/b.txt`)).text()).toBe(
+      "long prefix /files/deep/b.txt",
+    );
   });
 
   it("answers HEAD like GET without a body", async () => {
@@ -47,7 +52,13 @@ describe("HTTP actions on the site port", () => {
   });
 
   it("answers unrouted paths and methods with Convex's 404 text", async () => {
-    for (const [path, method] of [["/nope", "GET"], ["/hello/", "GET"], ["/echo", "GET"], ["/files", "GET"], ["/hello", "PUT"]]) {
+    for (const [path, method] of [
+      ["/nope", "GET"],
+      ["/hello/", "GET"],
+      ["/echo", "GET"],
+      ["/files", "GET"],
+      ["/hello", "PUT"],
+    ]) {
       const response = await fetch(`${setup.server.siteUrl}${path}`, { method });
       expect(response.status).toBe(404);
       expect(await response.text()).toBe(`No HttpAction routed for ${path}`);

@@ -9,12 +9,18 @@ import { signToken } from "../test-fixtures/local-identity-provider.ts";
 import { startAuthApp, type AuthAppSetup } from "../test-fixtures/start-auth-app.ts";
 
 const whoami = makeFunctionReference<"query", Record<string, never>, Record<string, unknown> | null>("identity:whoami");
-const whoamiMutation = makeFunctionReference<"mutation", Record<string, never>, Record<string, unknown> | null>("identity:whoamiMutation");
-const whoamiAction = makeFunctionReference<"action", Record<string, never>, Record<string, unknown> | null>("identity:whoamiAction");
+const whoamiMutation = makeFunctionReference<"mutation", Record<string, never>, Record<string, unknown> | null>(
+  "identity:whoamiMutation",
+);
+const whoamiAction = makeFunctionReference<"action", Record<string, never>, Record<string, unknown> | null>(
+  "identity:whoamiAction",
+);
 const fail = makeFunctionReference<"query", { n: bigint }>("identity:fail");
 const sign = makeFunctionReference<"mutation", { sub: string }, string>("identity:sign");
 const addNote = makeFunctionReference<"mutation", { text: string }>("notes:add");
-const listNotes = makeFunctionReference<"query", { limit?: bigint }, { text: string; owner: string | null }[]>("notes:list");
+const listNotes = makeFunctionReference<"query", { limit?: bigint }, { text: string; owner: string | null }[]>(
+  "notes:list",
+);
 
 let setup: AuthAppSetup;
 const now = () => Math.floor(Date.now() / 1000);
@@ -71,7 +77,14 @@ describe("ConvexHttpClient against convex-local", () => {
   it("accepts OIDC tokens (discovery on the local provider) and data: URI custom JWTs", async () => {
     const client = new ConvexHttpClient(setup.server.cloudUrl);
     client.setAuth(
-      await signToken(setup.key, { iss: setup.idp.url, sub: "oidc-1", aud: "oidc-app", iat: now(), exp: now() + 60, given_name: "Grace" }),
+      await signToken(setup.key, {
+        iss: setup.idp.url,
+        sub: "oidc-1",
+        aud: "oidc-app",
+        iat: now(),
+        exp: now() + 60,
+        given_name: "Grace",
+      }),
     );
     expect(await client.query(whoami, {})).toEqual({
       tokenIdentifier: `${setup.idp.url}|oidc-1`,
@@ -80,7 +93,10 @@ describe("ConvexHttpClient against convex-local", () => {
       givenName: "Grace",
     });
     client.setAuth(await signToken(setup.dataKey, { iss: "https://data.example", sub: "d-1", exp: now() + 60 }));
-    expect(await client.query(whoami, {})).toMatchObject({ subject: "d-1", tokenIdentifier: "https://data.example|d-1" });
+    expect(await client.query(whoami, {})).toMatchObject({
+      subject: "d-1",
+      tokenIdentifier: "https://data.example|d-1",
+    });
   });
 
   it("answers an invalid token with 401 and the backend's {code, message}", async () => {
@@ -99,14 +115,20 @@ describe("ConvexHttpClient against convex-local", () => {
     client.setAuth("not.a.jwt");
     await expect(client.query(whoami, {})).rejects.toThrow(/Could not parse JWT payload/);
     client.setAuth(await userToken({ iss: "https://other.example" }));
-    await expect(client.mutation(whoamiMutation, {})).rejects.toThrow(/NoAuthProvider|No auth provider found matching the given token/);
+    await expect(client.mutation(whoamiMutation, {})).rejects.toThrow(
+      /NoAuthProvider|No auth provider found matching the given token/,
+    );
   });
 
   it("reports function errors as HTTP 200 status:error with ConvexError data", async () => {
     const response = await fetch(`${setup.server.cloudUrl}/api/query`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ path: "identity:fail", format: "convex_encoded_json", args: [{ n: { $integer: "BwAAAAAAAAA=" } }] }),
+      body: JSON.stringify({
+        path: "identity:fail",
+        format: "convex_encoded_json",
+        args: [{ n: { $integer: "BwAAAAAAAAA=" } }],
+      }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
@@ -146,7 +168,9 @@ describe("ConvexHttpClient against convex-local", () => {
   });
 
   it("keeps `npx convex run` (admin /api/function) working, errors included", async () => {
-    expect(await runFunction(setup.appDir, setup.server, "identity:whoami", {}, ["--identity", '{"subject":"cli"}'])).toMatchObject({
+    expect(
+      await runFunction(setup.appDir, setup.server, "identity:whoami", {}, ["--identity", '{"subject":"cli"}']),
+    ).toMatchObject({
       subject: "cli",
     });
   });
@@ -176,11 +200,20 @@ describe("/api/query_batch", () => {
     expect(response.status).toBe(200);
     const { results } = (await response.json()) as { results: Record<string, unknown>[] };
     expect(results).toHaveLength(5);
-    expect(results[0]).toEqual({ status: "success", value: expect.objectContaining({ subject: "user-1", issuer: setup.idp.url }) });
-    expect(results[1]).toMatchObject({ status: "error", errorData: { reason: "nope", n: { $integer: "BwAAAAAAAAA=" } } });
+    expect(results[0]).toEqual({
+      status: "success",
+      value: expect.objectContaining({ subject: "user-1", issuer: setup.idp.url }),
+    });
+    expect(results[1]).toMatchObject({
+      status: "error",
+      errorData: { reason: "nope", n: { $integer: "BwAAAAAAAAA=" } },
+    });
     expect(results[2]).toMatchObject({ status: "success", value: expect.any(Array) });
     expect(results[3]).toMatchObject({ status: "error", errorMessage: expect.stringContaining("defined as Mutation") });
-    expect(results[4]).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find (public )?function for 'identity:nope'/) });
+    expect(results[4]).toMatchObject({
+      status: "error",
+      errorMessage: expect.stringMatching(/Could not find (public )?function for 'identity:nope'/),
+    });
   });
 
   it("refuses an invalid token (401) and a malformed item (400) for the whole batch, like /api/query", async () => {
@@ -189,7 +222,10 @@ describe("/api/query_batch", () => {
     expect(await expired.json()).toMatchObject({ code: "InvalidAuthHeader" });
     const anonymous = await queryBatch([{ path: "identity:whoami", args: {} }]);
     expect(await anonymous.json()).toEqual({ results: [{ status: "success", value: null }] });
-    const malformed = await queryBatch([{ path: "identity:whoami", args: {} }, { path: ":", args: {} }]);
+    const malformed = await queryBatch([
+      { path: "identity:whoami", args: {} },
+      { path: ":", args: {} },
+    ]);
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: "BadConvexFunctionIdentifier" });
   });

@@ -26,5 +26,8 @@ export type InternalErrorReply = { status: 500; body: { code: "InternalServerErr
 export function internalErrorReply(error: unknown, options: { devErrors: boolean; label: string }): InternalErrorReply {
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   console.error(`convex-local: internal error serving ${options.label}:\n${detail}`);
-  return { status: 500, body: { code: "InternalServerError", message: options.devErrors ? detail : INTERNAL_SERVER_ERROR_MESSAGE } };
+  return {
+    status: 500,
+    body: { code: "InternalServerError", message: options.devErrors ? detail : INTERNAL_SERVER_ERROR_MESSAGE },
+  };
 }

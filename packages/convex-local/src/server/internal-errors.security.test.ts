@@ -22,7 +22,9 @@ async function faultyEngine(options: EngineOptions) {
     get(target, property) {
       if (property === "run") {
         return (request: Parameters<typeof target.run>[0]) =>
-          request.udfPath === "broken:fn" ? Promise.reject(new TypeError(`${SECRET_FRAME} is not a function`)) : target.run(request);
+          request.udfPath === "broken:fn"
+            ? Promise.reject(new TypeError(`${SECRET_FRAME} is not a function`))
+            : target.run(request);
       }
       if (property === "runHttpAction") return () => Promise.reject(new Error(`${SECRET_FRAME} in the site handler`));
       return Reflect.get(target, property, target) as unknown;
@@ -67,7 +69,11 @@ describe("500 responses", () => {
   it("carry Convex's generic message and no stack by default; the stack goes to stderr", async () => {
     const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
     const server = await start(false);
-    for (const response of [await callBroken(server), await fetch(`${server.siteUrl}/anything`), await fetch(`${server.cloudUrl}/http/anything`)]) {
+    for (const response of [
+      await callBroken(server),
+      await fetch(`${server.siteUrl}/anything`),
+      await fetch(`${server.cloudUrl}/http/anything`),
+    ]) {
       expect(response.status).toBe(500);
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({ code: "InternalServerError", message: INTERNAL_SERVER_ERROR_MESSAGE });

@@ -20,8 +20,18 @@ import path from "node:path";
 import { ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
-import { PACKAGE_DIR, REPO_DIR, ensureBetterAuthBuilt, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
+import {
+  buildConvexLocal,
+  startConvexLocalProcess,
+  type ConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
+import {
+  PACKAGE_DIR,
+  REPO_DIR,
+  ensureBetterAuthBuilt,
+  makeScratchDir,
+  pushOnce,
+} from "../test-fixtures/cli-harness.ts";
 
 const SEED_APP = path.join(REPO_DIR, "packages/convex-better-auth/src/test-utils/seed-app");
 const ORIGIN = "http://localhost:3000";
@@ -35,7 +45,10 @@ function withTestKnobs(source: string): string {
   const options = "betterAuth({";
   if (!source.includes(client) || !source.includes(options)) throw new Error("the seed's auth.ts changed shape");
   return source
-    .replace(client, `createClient<DataModel>(components.betterAuth, { transactionTimeoutMs: ${TRANSACTION_TIMEOUT_MS} })`)
+    .replace(
+      client,
+      `createClient<DataModel>(components.betterAuth, { transactionTimeoutMs: ${TRANSACTION_TIMEOUT_MS} })`,
+    )
     .replace(
       options,
       `${options}
@@ -112,7 +125,6 @@ afterAll(async () => {
   await scratch?.cleanup();
 });
 
-
 type Rows = { users: Record<string, unknown>[]; accounts: Record<string, unknown>[] };
 let after: Rows | undefined;
 let acked: string[] = [];
@@ -128,7 +140,12 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     await writeFile(authFile, withTestKnobs(await readFile(authFile, "utf8")));
     await writeFile(
       path.join(appDir, "package.json"),
-      JSON.stringify({ name: "kill-nine-auth-app", private: true, type: "module", dependencies: { convex: "1.49.0", "convex-better-auth": "*" } }),
+      JSON.stringify({
+        name: "kill-nine-auth-app",
+        private: true,
+        type: "module",
+        dependencies: { convex: "1.49.0", "convex-better-auth": "*" },
+      }),
     );
     const dataDir = path.join(scratch.dir, "data");
     const first = await startConvexLocalProcess(dataDir, children);
@@ -159,7 +176,9 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     const second = await startConvexLocalProcess(dataDir, children);
     after = await readRows(second);
     const userByEmail = new Map(after.users.map((u) => [u.email as string, u]));
-    const accountUserIds = new Set(after.accounts.filter((a) => a.providerId === "credential").map((a) => a.userId as string));
+    const accountUserIds = new Set(
+      after.accounts.filter((a) => a.providerId === "credential").map((a) => a.userId as string),
+    );
     for (const email of acked) {
       const user = userByEmail.get(email);
       expect(user, `acknowledged sign-up ${email}`).toBeDefined();
@@ -185,19 +204,31 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
       const r = await response;
       results[name] = { status: r.status, body: await r.text() };
     };
-    await record("site malformed JSON", post(`${siteUrl}/api/auth/sign-up/email`, '{"email": "x@example.com", "password": '));
-    await record("site wrong types", post(`${siteUrl}/api/auth/sign-up/email`, JSON.stringify({ name: 1, email: 2, password: [3] })));
+    await record(
+      "site malformed JSON",
+      post(`${siteUrl}/api/auth/sign-up/email`, '{"email": "x@example.com", "password": '),
+    );
+    await record(
+      "site wrong types",
+      post(`${siteUrl}/api/auth/sign-up/email`, JSON.stringify({ name: 1, email: 2, password: [3] })),
+    );
     await record("site unknown route", post(`${siteUrl}/api/auth/no-such-route`, "{}"));
     await record("cloud malformed JSON", post(`${cloudUrl}/api/query`, "{not json"));
     // Function-level errors keep Convex's protocol: HTTP 200 with status "error".
     const unknown = await post(`${cloudUrl}/api/query`, JSON.stringify({ path: "inspect:nope", args: {} }));
     expect(unknown.status).toBe(200);
-    expect(await unknown.json()).toMatchObject({ status: "error", errorMessage: expect.stringContaining("Could not find public function for 'inspect:nope'.") });
-    await record("cloud bad token", fetch(`${cloudUrl}/api/query`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer not.a.jwt" },
-      body: JSON.stringify({ path: "auth:getCurrentUser", args: {} }),
-    }));
+    expect(await unknown.json()).toMatchObject({
+      status: "error",
+      errorMessage: expect.stringContaining("Could not find public function for 'inspect:nope'."),
+    });
+    await record(
+      "cloud bad token",
+      fetch(`${cloudUrl}/api/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer not.a.jwt" },
+        body: JSON.stringify({ path: "auth:getCurrentUser", args: {} }),
+      }),
+    );
     for (const [name, { status }] of Object.entries(results)) {
       expect(status, name).toBeGreaterThanOrEqual(400);
       expect(status, name).toBeLessThan(500);
@@ -205,7 +236,10 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     // Argument validation errors keep Convex's protocol too.
     const badArgs = await post(`${cloudUrl}/api/query`, JSON.stringify({ path: "inspect:rows", args: { model: 5 } }));
     expect(badArgs.status).toBe(200);
-    expect(await badArgs.json()).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/ArgumentValidationError|Validator error/) });
+    expect(await badArgs.json()).toMatchObject({
+      status: "error",
+      errorMessage: expect.stringMatching(/ArgumentValidationError|Validator error/),
+    });
   });
 
   // Regression: nothing bounded user-supplied field sizes. A 2 MB `name` was
@@ -218,7 +252,11 @@ describe("kill -9 during a burst of Better Auth sign-ups", () => {
     const big = await fetch(`${siteUrl}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: ORIGIN },
-      body: JSON.stringify({ name: "x".repeat(2 * 1024 * 1024), email: "big@example.com", password: "correct horse 1" }),
+      body: JSON.stringify({
+        name: "x".repeat(2 * 1024 * 1024),
+        email: "big@example.com",
+        password: "correct horse 1",
+      }),
     });
     expect(big.status).toBeGreaterThanOrEqual(400);
     expect(big.status).toBeLessThan(500);

@@ -4,15 +4,12 @@ import path from "node:path";
 import { ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConvexLocal, CONVEX_LOCAL_BIN as BIN, startConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
 import {
-  PACKAGE_DIR,
-  REPO_DIR,
-  copyFixtureApp,
-  ensureBetterAuthBuilt,
-  makeScratchDir,
-  pushOnce,
-} from "../test-fixtures/cli-harness.ts";
+  buildConvexLocal,
+  CONVEX_LOCAL_BIN as BIN,
+  startConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
+import { copyFixtureApp, ensureBetterAuthBuilt, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
 
 const TOTAL = 200;
 const KILL_AFTER_ACKS = 80;
@@ -33,7 +30,6 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await scratch?.cleanup();
 });
-
 
 describe("kill -9 during a burst of mutations", () => {
   it("keeps every acknowledged mutation exactly once after a restart", async () => {

@@ -28,7 +28,10 @@ export function limitEngineConcurrency<E extends Engine>(
   limit: number,
   typeOf: (request: RunRequest) => "query" | "mutation" | "action" | undefined = () => undefined,
 ): { engine: E; limits: ExecutionLimits } {
-  const limits: ExecutionLimits = { transactions: createExecutionLimiter(limit), actions: createExecutionLimiter(limit) };
+  const limits: ExecutionLimits = {
+    transactions: createExecutionLimiter(limit),
+    actions: createExecutionLimiter(limit),
+  };
   const run: Engine["run"] = (request) => {
     const type = request.expectedType ?? typeOf(request);
     return (type === "action" ? limits.actions : limits.transactions).run(() => engine.run(request));

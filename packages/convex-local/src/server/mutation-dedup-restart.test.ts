@@ -12,7 +12,11 @@ import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixtureApp, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
-import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
+import {
+  buildConvexLocal,
+  startConvexLocalProcess,
+  type ConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
 import { executionCount, openSyncSocket, waitFor } from "../test-fixtures/sync-socket.ts";
 
 let scratch: { dir: string; cleanup(): Promise<void> };
@@ -36,7 +40,8 @@ afterAll(async () => {
 });
 
 function exitSignal(server: ConvexLocalProcess): Promise<NodeJS.Signals | null> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return Promise.resolve(server.child.signalCode);
+  if (server.child.exitCode !== null || server.child.signalCode !== null)
+    return Promise.resolve(server.child.signalCode);
   return new Promise((resolve) => server.child.once("exit", (_code, signal) => resolve(signal)));
 }
 
@@ -96,16 +101,29 @@ async function bodies(server: ConvexLocalProcess): Promise<string[]> {
 describe("mutation dedup across kill -9 (regression: a re-sent mutation ran twice after a restart)", () => {
   it("a request id re-sent after kill -9 gets the original MutationResponse, and the document exists once", async () => {
     const first = await startConvexLocalProcess(dataDir, children);
-    const mutation = { type: "Mutation", requestId: 3, udfPath: "messages:send", args: [{ body: "committed before the crash", rank: 1 }] };
+    const mutation = {
+      type: "Mutation",
+      requestId: 3,
+      udfPath: "messages:send",
+      args: [{ body: "committed before the crash", rank: 1 }],
+    };
     const before = await openSyncSocket(first.cloudUrl, "restart-session");
     before.send(mutation);
     const original = await before.next();
-    expect(original).toMatchObject({ type: "MutationResponse", requestId: 3, success: true, logLines: ["[LOG] 'sending' 'committed before the crash'"] });
+    expect(original).toMatchObject({
+      type: "MutationResponse",
+      requestId: 3,
+      success: true,
+      logLines: ["[LOG] 'sending' 'committed before the crash'"],
+    });
     // The server is gone before anything confirms the mutation to the client, which re-sends it.
     await killNine(first);
 
     const second = await startConvexLocalProcess(dataDir, children);
-    const after = await openSyncSocket(second.cloudUrl, "restart-session", { connectionCount: 1, lastCloseReason: null });
+    const after = await openSyncSocket(second.cloudUrl, "restart-session", {
+      connectionCount: 1,
+      lastCloseReason: null,
+    });
     after.send(mutation);
     expect(await after.next()).toEqual(original);
     // The Transition that lets a client resolve the replayed mutation (its ts covers the commit).
@@ -125,7 +143,9 @@ describe("mutation dedup across kill -9 (regression: a re-sent mutation ran twic
 
   it("a ConvexClient whose server died between the commit and the MutationResponse gets the original result from the restarted server", async () => {
     // The test hook kills the server right after `messages:send` commits, before it answers.
-    const crashing = await startConvexLocalProcess(dataDir, children, { env: { CONVEX_LOCAL_TEST_SIGKILL_AFTER_COMMIT: "messages:send" } });
+    const crashing = await startConvexLocalProcess(dataDir, children, {
+      env: { CONVEX_LOCAL_TEST_SIGKILL_AFTER_COMMIT: "messages:send" },
+    });
     const crashed = exitSignal(crashing);
     const relay = await startRelay();
     relay.pointAt(crashing.cloudUrl);

@@ -25,7 +25,9 @@ describe("writeWebResponse", () => {
         }
         const declared = Number(request.headers.get("content-length") ?? "0");
         const response =
-          declared > 1024 ? new Response("too large", { status: 413 }) : new Response(`read ${(await request.text()).length}`);
+          declared > 1024
+            ? new Response("too large", { status: 413 })
+            : new Response(`read ${(await request.text()).length}`);
         await writeWebResponse(res, response, req.method);
       })();
     });
@@ -41,7 +43,11 @@ describe("writeWebResponse", () => {
     expect(big.status).toBe(413);
     expect(await big.text()).toBe("too large");
     for (let i = 0; i < 5; i++) {
-      const next = await fetch(`${origin}/upload`, { method: "POST", body: "small", signal: AbortSignal.timeout(2_000) });
+      const next = await fetch(`${origin}/upload`, {
+        method: "POST",
+        body: "small",
+        signal: AbortSignal.timeout(2_000),
+      });
       expect(await next.text()).toBe("read 5");
     }
   });

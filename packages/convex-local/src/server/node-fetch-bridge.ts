@@ -40,7 +40,9 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
  * ```
  */
 export function toWebRequest(req: IncomingMessage, stripPrefix = ""): Request {
-  const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
+  const proto = String(req.headers["x-forwarded-proto"] ?? "http")
+    .split(",")[0]
+    .trim();
   const target = req.url ?? "/";
   const pathAndQuery = stripPrefix && target.startsWith(stripPrefix) ? target.slice(stripPrefix.length) || "/" : target;
   const url = `${proto}://${req.headers.host ?? "127.0.0.1"}${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`;
@@ -98,7 +100,7 @@ function discardRest(req: IncomingMessage): void {
   // started one: a second reader on the same request would get nothing.
   const reader = bodyReaders.get(req) ?? (req[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   void (async () => {
-    for (let discarded = 0; discarded <= MAX_DISCARDED_BYTES; ) {
+    for (let discarded = 0; discarded <= MAX_DISCARDED_BYTES;) {
       const { value, done } = await reader.next();
       if (done) return;
       discarded += value.length;

@@ -23,7 +23,11 @@ export type ReadBodyOptions = {
 };
 
 function tooLarge(maxBytes: number): CodedError {
-  return new CodedError("RequestTooLarge", `Request bodies are limited to ${maxBytes} bytes (after decompression).`, 413);
+  return new CodedError(
+    "RequestTooLarge",
+    `Request bodies are limited to ${maxBytes} bytes (after decompression).`,
+    413,
+  );
 }
 
 /**
@@ -40,10 +44,16 @@ function tooLarge(maxBytes: number): CodedError {
  */
 export async function readBody(req: IncomingMessage, options: ReadBodyOptions = {}): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+  const encoding = String(req.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
   const decode = encoding === "" || encoding === "identity" ? null : DECODERS[encoding];
   if (decode === undefined) {
-    throw new CodedError("UnsupportedContentEncoding", `Content-Encoding ${JSON.stringify(encoding)} is not supported; use br, gzip or deflate.`, 415);
+    throw new CodedError(
+      "UnsupportedContentEncoding",
+      `Content-Encoding ${JSON.stringify(encoding)} is not supported; use br, gzip or deflate.`,
+      415,
+    );
   }
   if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];

@@ -41,14 +41,23 @@ export async function resetDataDir(dataDir: string): Promise<ResetOutcome | null
   });
   if (entries === null) return null;
   if (!entries.includes("deploy.sqlite") && !entries.includes("engine.sqlite")) {
-    throw new CodedError("NotADataDir", `${dataDir} does not look like a convex-local data dir (no deploy.sqlite or engine.sqlite); not deleting anything.`);
+    throw new CodedError(
+      "NotADataDir",
+      `${dataDir} does not look like a convex-local data dir (no deploy.sqlite or engine.sqlite); not deleting anything.`,
+    );
   }
   const removed = entries.filter((entry) => DATA_DIR_ENTRY.test(entry)).sort();
   const kept = entries.filter((entry) => !DATA_DIR_ENTRY.test(entry)).sort();
   // The stores last: a reset cut short still looks like a data dir and can be rerun.
   const stores = removed.filter((entry) => entry.includes(".sqlite"));
-  for (const entry of removed.filter((e) => !stores.includes(e))) await rm(path.join(dataDir, entry), { recursive: true, force: true });
+  for (const entry of removed.filter((e) => !stores.includes(e)))
+    await rm(path.join(dataDir, entry), { recursive: true, force: true });
   for (const entry of stores) await rm(path.join(dataDir, entry), { force: true });
-  const removedDir = kept.length === 0 && (await rmdir(dataDir).then(() => true, () => false));
+  const removedDir =
+    kept.length === 0 &&
+    (await rmdir(dataDir).then(
+      () => true,
+      () => false,
+    ));
   return { removed, kept, removedDir };
 }

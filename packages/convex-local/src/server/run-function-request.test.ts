@@ -32,7 +32,12 @@ describe("runQueryBatchRequest (/api/query_batch)", () => {
   it("answers each query as /api/query would, in its own format, with a failing query reported in its item", async () => {
     const { engine, runs } = fakeEngine((request) =>
       request.udfPath === "messages:fail"
-        ? { status: "error", errorMessage: "Uncaught Error: boom", errorData: { n: 1n }, logLines: ["[ERROR] 'failing'"] }
+        ? {
+            status: "error",
+            errorMessage: "Uncaught Error: boom",
+            errorData: { n: 1n },
+            logLines: ["[ERROR] 'failing'"],
+          }
         : { status: "success", value: { count: 2n }, logLines: [] },
     );
     const logs = new FunctionLogStream();
@@ -53,7 +58,12 @@ describe("runQueryBatchRequest (/api/query_batch)", () => {
       body: {
         results: [
           { status: "success", value: { count: { $integer: "AgAAAAAAAAA=" } } },
-          { status: "error", errorMessage: "Uncaught Error: boom", errorData: { n: "1" }, logLines: ["[ERROR] 'failing'"] },
+          {
+            status: "error",
+            errorMessage: "Uncaught Error: boom",
+            errorData: { n: "1" },
+            logLines: ["[ERROR] 'failing'"],
+          },
           { status: "success", value: { count: "2" } },
         ],
       },
@@ -80,9 +90,19 @@ describe("runQueryBatchRequest (/api/query_batch)", () => {
       engine,
       logs,
       auth: { kind: "admin" },
-      body: { queries: [{ path: "a:q", args: {} }, { path: "b:q", args: {} }] },
+      body: {
+        queries: [
+          { path: "a:q", args: {} },
+          { path: "b:q", args: {} },
+        ],
+      },
     });
-    expect(reply.body).toEqual({ results: [{ status: "success", value: 3 }, { status: "success", value: 4 }] });
+    expect(reply.body).toEqual({
+      results: [
+        { status: "success", value: 3 },
+        { status: "success", value: 4 },
+      ],
+    });
     // The discarded attempt is not in the log tail.
     expect(await logged(logs)).toEqual(["a:q", "b:q"]);
   });
@@ -97,22 +117,46 @@ describe("runQueryBatchRequest (/api/query_batch)", () => {
       engine,
       logs: new FunctionLogStream(),
       auth: { kind: "none" },
-      body: { queries: [{ path: "a:q", args: {} }, { path: "b:q", args: {} }] },
+      body: {
+        queries: [
+          { path: "a:q", args: {} },
+          { path: "b:q", args: {} },
+        ],
+      },
     });
     expect(calls).toBe(10);
-    expect(reply.body).toEqual({ results: [{ status: "success", value: 9 }, { status: "success", value: 10 }] });
+    expect(reply.body).toEqual({
+      results: [
+        { status: "success", value: 9 },
+        { status: "success", value: 10 },
+      ],
+    });
   });
 
   it("fails the whole request with 400 on a malformed body or item, before running anything", async () => {
     const { engine, runs } = fakeEngine(() => ({ status: "success", value: null, logLines: [] }));
-    const run = (body: unknown) => runQueryBatchRequest({ engine, logs: new FunctionLogStream(), auth: { kind: "none" }, body });
+    const run = (body: unknown) =>
+      runQueryBatchRequest({ engine, logs: new FunctionLogStream(), auth: { kind: "none" }, body });
     await expect(run({})).rejects.toMatchObject({ code: "BadJsonBody", status: 400 });
-    await expect(run({ queries: [{ path: "a:q", args: {} }, { path: "", args: {} }] })).rejects.toMatchObject({
+    await expect(
+      run({
+        queries: [
+          { path: "a:q", args: {} },
+          { path: "", args: {} },
+        ],
+      }),
+    ).rejects.toMatchObject({
       code: "BadConvexFunctionIdentifier",
       status: 400,
     });
-    await expect(run({ queries: [{ path: "a:q", args: {}, format: "xml" }] })).rejects.toMatchObject({ code: "BadFormat", status: 400 });
-    await expect(run({ queries: [{ path: "a:q", args: 7 }] })).rejects.toMatchObject({ code: "InvalidArgs", status: 400 });
+    await expect(run({ queries: [{ path: "a:q", args: {}, format: "xml" }] })).rejects.toMatchObject({
+      code: "BadFormat",
+      status: 400,
+    });
+    await expect(run({ queries: [{ path: "a:q", args: 7 }] })).rejects.toMatchObject({
+      code: "InvalidArgs",
+      status: 400,
+    });
     expect(runs).toHaveLength(0);
     expect(await run({ queries: [] })).toEqual({ status: 200, body: { results: [] } });
   });

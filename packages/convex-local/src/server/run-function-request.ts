@@ -51,14 +51,19 @@ export async function runFunctionRequest(options: {
   const caller = await callerFromRequestAuth(auth, engine.current()?.authConfig ?? []);
   if (route.kind === "function" && caller.kind !== "admin") throw badAdminKey();
   if (componentPath !== "" && caller.kind !== "admin") {
-    throw new CodedError("Unauthorized", "Only admin or system users can call functions on non-root components directly", 403);
+    throw new CodedError(
+      "Unauthorized",
+      "Only admin or system users can call functions on non-root components directly",
+      403,
+    );
   }
   const args = decodeArgs(body.args);
   const started = performance.now();
   const result = await engine.run({ componentPath, udfPath, args, caller, ...(expectedType ? { expectedType } : {}) });
   logs.record({
     udfType:
-      udfTypeOf?.(componentPath, udfPath) ?? (expectedType === "query" ? "Query" : expectedType === "action" ? "Action" : "Mutation"),
+      udfTypeOf?.(componentPath, udfPath) ??
+      (expectedType === "query" ? "Query" : expectedType === "action" ? "Action" : "Mutation"),
     identifier: udfPath,
     componentPath: componentPath || null,
     logLines: result.logLines,
@@ -116,7 +121,10 @@ export async function runQueryBatchRequest(options: {
   const { engine, logs, auth } = options;
   const items = (options.body as { queries?: unknown } | null)?.queries;
   if (!Array.isArray(items)) {
-    throw new CodedError("BadJsonBody", 'The body of /api/query_batch must be {"queries": [{"path", "args", "format"?}, …]}.');
+    throw new CodedError(
+      "BadJsonBody",
+      'The body of /api/query_batch must be {"queries": [{"path", "args", "format"?}, …]}.',
+    );
   }
   const queries = items.map((item: unknown) => {
     const { path, args, format } = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
@@ -126,7 +134,7 @@ export async function runQueryBatchRequest(options: {
   const lastCommitTs = (engine as Partial<{ lastCommitTs(): bigint }>).lastCommitTs;
   const snapshot = typeof lastCommitTs === "function" ? () => lastCommitTs.call(engine) : null;
 
-  let runs: { result: RunResult; executionTimeMs: number }[] = [];
+  let runs: { result: RunResult; executionTimeMs: number }[];
   for (let attempt = 1; ; attempt += 1) {
     const before = snapshot?.();
     runs = [];
@@ -168,7 +176,10 @@ export function udfPathFromRunRoute(pathname: string): string {
     .filter((segment) => segment !== "")
     .map((segment) => decodeURIComponent(segment));
   if (segments.length < 2) {
-    throw new CodedError("MissingIdentifier", `${pathname} does not name a function: use /api/run/<module path>/<function name>.`);
+    throw new CodedError(
+      "MissingIdentifier",
+      `${pathname} does not name a function: use /api/run/<module path>/<function name>.`,
+    );
   }
   const name = segments.pop()!;
   return `${segments.join("/")}:${name}`;

@@ -56,7 +56,12 @@ const EXTENSIONS: Record<string, string> = {
  * ```
  */
 export function componentPrefix(componentPath: string): string {
-  return componentPath === "" ? "" : componentPath.split("/").map((name) => `_components/${name}/`).join("");
+  return componentPath === ""
+    ? ""
+    : componentPath
+        .split("/")
+        .map((name) => `_components/${name}/`)
+        .join("");
 }
 
 function jsonLines(values: Value[]): Uint8Array {
@@ -97,7 +102,8 @@ export async function buildSnapshotZip(data: AdminData, options: { includeStorag
       files[`${prefix}${tableName}/documents.jsonl`] = jsonLines(documents.map(exportedDocument));
       files[`${prefix}${tableName}/generated_schema.jsonl`] = strToU8(`${JSON.stringify("uniform")}\n`);
     }
-    if (options.includeStorage) storage.push({ componentPath, prefix, documents: data.documents(componentPath, "_storage").sort(byId) });
+    if (options.includeStorage)
+      storage.push({ componentPath, prefix, documents: data.documents(componentPath, "_storage").sort(byId) });
   }
   for (const { componentPath, prefix, documents } of storage) {
     const metadata: Value[] = [];

@@ -44,10 +44,16 @@ describe("parseImportFile", () => {
       }
       throw new Error("no failure");
     };
-    expect(failure("jsonLines", '{"n":1}\nnot json\n')).toMatchObject({ code: "JsonInvalidRow", message: expect.stringMatching(/^Row 2 wasn't valid JSON/) });
+    expect(failure("jsonLines", '{"n":1}\nnot json\n')).toMatchObject({
+      code: "JsonInvalidRow",
+      message: expect.stringMatching(/^Row 2 wasn't valid JSON/),
+    });
     expect(failure("jsonLines", "[1]\n")).toEqual({ code: "NotAnObject", message: "Row 1 wasn't an object" });
     expect(failure("jsonArray", '{"n":1}')).toEqual({ code: "NotJsonArray", message: "Not a JSON array" });
-    expect(failure("csv", "a,b\n1\n")).toEqual({ code: "CsvRowMissingFields", message: "CSV row 1 doesn't have all of the fields in the header" });
+    expect(failure("csv", "a,b\n1\n")).toEqual({
+      code: "CsvRowMissingFields",
+      message: "CSV row 1 doesn't have all of the fields in the header",
+    });
     expect(failure("jsonLines", '{"$bytes":"AA=="}\n')).toMatchObject({ code: "InvalidConvexValue" });
     expect(failure("csv", "\uFEFFa\n1\n")).toMatchObject({ code: "Utf8BomNotSupported" });
   });

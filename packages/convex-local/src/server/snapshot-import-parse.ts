@@ -4,7 +4,7 @@
  * table as JSONL, a JSON array or CSV. Errors carry the codes and texts the
  * Convex backend uses for the same faults.
  */
-import { unzipSync, strFromU8 } from "fflate";
+import { unzipSync } from "fflate";
 import type { Value } from "convex/values";
 import { CodedError } from "../deploy/coded-error.ts";
 import { csvRecords, CsvSyntaxError } from "./csv-records.ts";
@@ -53,7 +53,10 @@ function plainValue(json: unknown, row: number): Value {
   return Object.fromEntries(
     Object.entries(json as Record<string, unknown>).map(([key, value]) => {
       if (key === "" || key.startsWith("$")) {
-        throw importError("InvalidConvexValue", `Row ${row} wasn't a valid Convex value: Field name "${key}" is not valid`);
+        throw importError(
+          "InvalidConvexValue",
+          `Row ${row} wasn't a valid Convex value: Field name "${key}" is not valid`,
+        );
       }
       return [key, plainValue(value, row)];
     }),
@@ -122,7 +125,9 @@ function csvTable(text: string): Record<string, Value>[] {
       throw importError("CsvRowMissingFields", `CSV row ${i + 1} doesn't have all of the fields in the header`);
     }
     // Convex reads a cell that parses as a number as a float64, anything else as a string.
-    return Object.fromEntries(fields.map((field, j) => [field, CSV_NUMBER.test(cells[j]!) ? Number(cells[j]) : cells[j]!]));
+    return Object.fromEntries(
+      fields.map((field, j) => [field, CSV_NUMBER.test(cells[j]!) ? Number(cells[j]) : cells[j]!]),
+    );
   });
 }
 

@@ -23,7 +23,8 @@ afterAll(async () => {
   dirs?.remove();
 });
 
-const jsonl = (table: string, content: string) => parseImportFile(strToU8(content), { format: "jsonLines", tableName: table, componentPath: "" });
+const jsonl = (table: string, content: string) =>
+  parseImportFile(strToU8(content), { format: "jsonLines", tableName: table, componentPath: "" });
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -71,16 +72,33 @@ describe("snapshot import", () => {
       "Table messages already exists. Please choose a new table name or use replace/append modes.",
     );
     const before = engine.adminData.documents("", "messages").length;
-    expect(await failure(applyImport(engine.adminData, jsonl("messages", '{"body":"x","author":"a","_secret":1}'), "append"))).toEqual({
+    expect(
+      await failure(
+        applyImport(engine.adminData, jsonl("messages", '{"body":"x","author":"a","_secret":1}'), "append"),
+      ),
+    ).toEqual({
       code: "InvalidConvexValue",
-      message: 'Row 1 wasn\'t a valid Convex value: field name "_secret" starts with "_", which is reserved for system fields',
+      message:
+        'Row 1 wasn\'t a valid Convex value: field name "_secret" starts with "_", which is reserved for system fields',
     });
-    expect(await failure(applyImport(engine.adminData, jsonl("messages", '{"_id":"x1","body":"a","author":"a"}\n{"_id":"x1","body":"b","author":"a"}'), "append"))).toEqual({
+    expect(
+      await failure(
+        applyImport(
+          engine.adminData,
+          jsonl("messages", '{"_id":"x1","body":"a","author":"a"}\n{"_id":"x1","body":"b","author":"a"}'),
+          "append",
+        ),
+      ),
+    ).toEqual({
       code: "DuplicateId",
       message: 'Objects in table "messages" have duplicate _id fields',
     });
-    const schema = await failure(applyImport(engine.adminData, jsonl("messages", '{"body":"fits","author":"a"}\n{"body":2}'), "append"));
-    expect(schema.message).toMatch(/^Hit an error while importing:\nFailed to insert or update a document in table "messages" because it does not match the schema: /);
+    const schema = await failure(
+      applyImport(engine.adminData, jsonl("messages", '{"body":"fits","author":"a"}\n{"body":2}'), "append"),
+    );
+    expect(schema.message).toMatch(
+      /^Hit an error while importing:\nFailed to insert or update a document in table "messages" because it does not match the schema: /,
+    );
     expect(engine.adminData.documents("", "messages")).toHaveLength(before);
   });
 });

@@ -124,15 +124,20 @@ function assignIds(data: AdminData, writer: AdminWriter, parsed: ParsedImport, m
   const replaced = new Map<string, string>();
   for (const { componentPath, tableName, rows } of parsed.tables) {
     const seen = new Set<string>();
-    const existing = mode === "append" ? new Set(data.documents(componentPath, tableName).map((d) => d._id)) : new Set<string>();
+    const existing =
+      mode === "append" ? new Set(data.documents(componentPath, tableName).map((d) => d._id)) : new Set<string>();
     for (const row of rows) {
       if (row._id === undefined) continue;
       const id = String(row._id);
-      if (seen.has(id)) throw new CodedError("DuplicateId", `Objects in table "${tableName}" have duplicate _id fields`);
+      if (seen.has(id))
+        throw new CodedError("DuplicateId", `Objects in table "${tableName}" have duplicate _id fields`);
       seen.add(id);
       if (!data.isDocumentId(tableName, id)) replaced.set(id, writer.newId(componentPath, tableName));
       else if (existing.has(id)) {
-        throw new CodedError("DuplicateId", `A document with _id ${id} already exists in table "${tableName}"; use --replace to overwrite it.`);
+        throw new CodedError(
+          "DuplicateId",
+          `A document with _id ${id} already exists in table "${tableName}"; use --replace to overwrite it.`,
+        );
       }
     }
   }
@@ -162,10 +167,15 @@ function importFiles(writer: AdminWriter, parsed: ParsedImport, ids: Map<string,
     for (const row of rows) {
       const originalId = String(row._id);
       const bytes = parsed.files.get(componentPath)?.get(originalId);
-      if (bytes === undefined) throw new CodedError("MissingStorageFile", `The file of _storage document ${originalId} is missing from the ZIP.`);
+      if (bytes === undefined)
+        throw new CodedError(
+          "MissingStorageFile",
+          `The file of _storage document ${originalId} is missing from the ZIP.`,
+        );
       writer.putFile(componentPath, {
         id: ids.get(originalId) ?? originalId,
-        creationTime: row._creationTime === undefined ? writer.newCreationTime(componentPath) : Number(row._creationTime),
+        creationTime:
+          row._creationTime === undefined ? writer.newCreationTime(componentPath) : Number(row._creationTime),
         bytes,
         contentType: typeof row.contentType === "string" ? row.contentType : null,
       });
@@ -181,7 +191,10 @@ function importDocuments(writer: AdminWriter, parsed: ParsedImport, ids: Map<str
       const { _id, _creationTime, ...rest } = row;
       const reserved = Object.keys(rest).find((key) => key.startsWith("_"));
       if (reserved !== undefined) {
-        throw new CodedError("InvalidConvexValue", `Row ${i + 1} wasn't a valid Convex value: field name "${reserved}" starts with "_", which is reserved for system fields`);
+        throw new CodedError(
+          "InvalidConvexValue",
+          `Row ${i + 1} wasn't a valid Convex value: field name "${reserved}" starts with "_", which is reserved for system fields`,
+        );
       }
       const fields = remapIds(rest, ids) as Record<string, Value>;
       try {
@@ -189,6 +202,7 @@ function importDocuments(writer: AdminWriter, parsed: ParsedImport, ids: Map<str
       } catch (error) {
         throw new Error(
           `Failed to insert or update a document in table "${tableName}" because it does not match the schema: ${(error as Error).message}`,
+          { cause: error },
         );
       }
       const id = _id === undefined ? writer.newId(componentPath, tableName) : (ids.get(String(_id)) ?? String(_id));
@@ -210,7 +224,11 @@ function importDocuments(writer: AdminWriter, parsed: ParsedImport, ids: Map<str
  * const { rowsWritten } = await applyImport(engine.adminData, parsed, "append");
  * ```
  */
-export async function applyImport(data: AdminData, parsed: ParsedImport, mode: ImportMode): Promise<{ rowsWritten: number }> {
+export async function applyImport(
+  data: AdminData,
+  parsed: ParsedImport,
+  mode: ImportMode,
+): Promise<{ rowsWritten: number }> {
   let rowsWritten = 0;
   try {
     // The same checks as the summary, against the data as it is now.
@@ -223,7 +241,10 @@ export async function applyImport(data: AdminData, parsed: ParsedImport, mode: I
     });
   } catch (error) {
     if (isCodedError(error)) throw error;
-    throw new CodedError("ImportFailed", `Hit an error while importing:\n${(error as Error)?.message ?? String(error)}`);
+    throw new CodedError(
+      "ImportFailed",
+      `Hit an error while importing:\n${(error as Error)?.message ?? String(error)}`,
+    );
   }
   return { rowsWritten };
 }

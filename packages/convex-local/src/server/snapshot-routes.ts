@@ -64,7 +64,10 @@ export async function snapshotRoute(
     case "/api/import/finish_upload": {
       const body = (await readJsonBody(req)) as { import?: ImportRequest; uploadToken?: unknown; partTokens?: unknown };
       const partTokens = Array.isArray(body.partTokens) ? body.partTokens : [];
-      return { status: 200, body: { importId: snapshots.finishUpload(String(body.uploadToken ?? ""), partTokens, body.import ?? {}) } };
+      return {
+        status: 200,
+        body: { importId: snapshots.finishUpload(String(body.uploadToken ?? ""), partTokens, body.import ?? {}) },
+      };
     }
     case "/api/perform_import": {
       const body = (await readJsonBody(req)) as { importId?: unknown };

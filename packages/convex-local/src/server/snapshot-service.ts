@@ -23,7 +23,15 @@ type ImportState =
   | { state: "completed"; timestamp: bigint; num_rows_written: bigint }
   | { state: "failed"; error_message: string };
 
-type ImportEntry = { id: string; creationTime: number; format: Value; mode: string; state: ImportState; parsed: ParsedImport | null; modeArg: ImportMode };
+type ImportEntry = {
+  id: string;
+  creationTime: number;
+  format: Value;
+  mode: string;
+  state: ImportState;
+  parsed: ParsedImport | null;
+  modeArg: ImportMode;
+};
 type ExportEntry = { id: string; creationTime: number; startTs: bigint; includeStorage: boolean; zip: Uint8Array };
 
 const MODES: Record<string, { mode: ImportMode; stored: string }> = {
@@ -66,7 +74,8 @@ export class SnapshotService {
   }
 
   private requireData(): AdminData {
-    if (this.data === null) throw new CodedError("NotImplemented", "This convex-local engine offers no snapshot import or export.");
+    if (this.data === null)
+      throw new CodedError("NotImplemented", "This convex-local engine offers no snapshot import or export.");
     return this.data;
   }
 
@@ -82,7 +91,10 @@ export class SnapshotService {
     const startTs = now > this.lastStartTs ? now : this.lastStartTs + 1n;
     this.lastStartTs = startTs;
     const zip = await buildSnapshotZip(data, { includeStorage });
-    this.exports = [...this.exports, { id: this.nextId("_exports"), creationTime: Date.now(), startTs, includeStorage, zip }].slice(-KEPT_EXPORTS);
+    this.exports = [
+      ...this.exports,
+      { id: this.nextId("_exports"), creationTime: Date.now(), startTs, includeStorage, zip },
+    ].slice(-KEPT_EXPORTS);
     this.notify();
   }
 
@@ -120,8 +132,10 @@ export class SnapshotService {
 
   uploadPart(token: string, partNumber: number, bytes: Uint8Array): string {
     const upload = this.uploads.get(token);
-    if (upload === undefined) throw new CodedError("InvalidUploadToken", `No upload is in progress for token ${token}.`);
-    if (!Number.isInteger(partNumber) || partNumber < 1) throw new CodedError("InvalidPartNumber", `Bad part number ${partNumber}.`);
+    if (upload === undefined)
+      throw new CodedError("InvalidUploadToken", `No upload is in progress for token ${token}.`);
+    if (!Number.isInteger(partNumber) || partNumber < 1)
+      throw new CodedError("InvalidPartNumber", `Bad part number ${partNumber}.`);
     upload.parts.set(partNumber, bytes);
     return `${token}:${partNumber}`;
   }
@@ -129,7 +143,8 @@ export class SnapshotService {
   /** Joins the parts, parses the file and computes what it would change; answers the import id. */
   finishUpload(token: string, partTokens: unknown[], request: ImportRequest): string {
     const upload = this.uploads.get(token);
-    if (upload === undefined) throw new CodedError("InvalidUploadToken", `No upload is in progress for token ${token}.`);
+    if (upload === undefined)
+      throw new CodedError("InvalidUploadToken", `No upload is in progress for token ${token}.`);
     this.uploads.delete(token);
     const parts = partTokens.map((partToken) => {
       const bytes = upload.parts.get(Number(String(partToken).split(":").at(-1)));
@@ -137,11 +152,14 @@ export class SnapshotService {
       return bytes;
     });
     const format = request.format ?? "";
-    if (!(format in FORMATS)) throw new CodedError("InvalidImportFormat", `Unknown import format ${JSON.stringify(format)}.`);
+    if (!(format in FORMATS))
+      throw new CodedError("InvalidImportFormat", `Unknown import format ${JSON.stringify(format)}.`);
     const mode = MODES[request.mode ?? "requireEmpty"];
-    if (mode === undefined) throw new CodedError("InvalidImportMode", `Unknown import mode ${JSON.stringify(request.mode)}.`);
+    if (mode === undefined)
+      throw new CodedError("InvalidImportMode", `Unknown import mode ${JSON.stringify(request.mode)}.`);
     const tableName = request.tableName ?? null;
-    if (format === "zip" && tableName !== null) throw new CodedError("InvalidName", "ZIP import cannot have table name");
+    if (format === "zip" && tableName !== null)
+      throw new CodedError("InvalidName", "ZIP import cannot have table name");
     const entry: ImportEntry = {
       id: this.nextId("_snapshot_imports"),
       creationTime: Date.now(),
@@ -152,13 +170,22 @@ export class SnapshotService {
       parsed: null,
     };
     this.imports.set(entry.id, entry);
-    for (const id of [...this.imports.keys()].slice(0, Math.max(0, this.imports.size - KEPT_IMPORTS))) this.imports.delete(id);
+    for (const id of [...this.imports.keys()].slice(0, Math.max(0, this.imports.size - KEPT_IMPORTS)))
+      this.imports.delete(id);
     try {
       const data = this.requireData();
-      const parsed = parseImportFile(Buffer.concat(parts), { format: format as ImportFormat, tableName, componentPath: request.componentPath ?? "" });
+      const parsed = parseImportFile(Buffer.concat(parts), {
+        format: format as ImportFormat,
+        tableName,
+        componentPath: request.componentPath ?? "",
+      });
       const plan = planImport(data, parsed, mode.mode);
       entry.parsed = parsed;
-      entry.state = { state: "waiting_for_confirmation", message_to_confirm: plan.message, require_manual_confirmation: plan.requireManualConfirmation };
+      entry.state = {
+        state: "waiting_for_confirmation",
+        message_to_confirm: plan.message,
+        require_manual_confirmation: plan.requireManualConfirmation,
+      };
     } catch (error) {
       entry.state = { state: "failed", error_message: failureMessage(error) };
     }
@@ -171,7 +198,10 @@ export class SnapshotService {
     const entry = this.imports.get(importId);
     if (entry === undefined) throw new CodedError("InvalidImport", `invalid import id ${importId}`);
     if (entry.state.state !== "waiting_for_confirmation" || entry.parsed === null) {
-      throw new CodedError("ImportNotWaitingForConfirmation", `Import ${importId} is not waiting for confirmation (it is ${entry.state.state}).`);
+      throw new CodedError(
+        "ImportNotWaitingForConfirmation",
+        `Import ${importId} is not waiting for confirmation (it is ${entry.state.state}).`,
+      );
     }
     const parsed = entry.parsed;
     entry.parsed = null;
@@ -179,7 +209,11 @@ export class SnapshotService {
     this.notify();
     try {
       const { rowsWritten } = await applyImport(this.requireData(), parsed, entry.modeArg);
-      entry.state = { state: "completed", timestamp: BigInt(Date.now()) * 1_000_000n, num_rows_written: BigInt(rowsWritten) };
+      entry.state = {
+        state: "completed",
+        timestamp: BigInt(Date.now()) * 1_000_000n,
+        num_rows_written: BigInt(rowsWritten),
+      };
     } catch (error) {
       entry.state = { state: "failed", error_message: failureMessage(error) };
     }
@@ -212,7 +246,10 @@ export class SnapshotService {
 
   /** The 20 latest imports' documents, newest first. */
   listImports(): Value[] {
-    return [...this.imports.keys()].reverse().slice(0, 20).map((id) => this.importDocument(id));
+    return [...this.imports.keys()]
+      .reverse()
+      .slice(0, 20)
+      .map((id) => this.importDocument(id));
   }
 }
 

@@ -127,7 +127,20 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     resources.hub = hub;
     resources.logs = logs;
     const site = createSiteHandler(deploy, { engine, adminKey, logs });
-    cloudHandler = createCloudRouter({ adminKey, cloudUrl, siteUrl, deploy, engine, logs, hub, site, systemQueries, snapshots, version: CONVEX_LOCAL_VERSION, devErrors });
+    cloudHandler = createCloudRouter({
+      adminKey,
+      cloudUrl,
+      siteUrl,
+      deploy,
+      engine,
+      logs,
+      hub,
+      site,
+      systemQueries,
+      snapshots,
+      version: CONVEX_LOCAL_VERSION,
+      devErrors,
+    });
     siteHandler = (req, res) => {
       void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch((error: unknown) => {
         if (res.headersSent) return res.destroy();

@@ -49,7 +49,9 @@ export async function authenticateMessage(
 /** `exp` of an already verified JWT, in ms; null when it has none. */
 function tokenExpiry(token: string): number | null {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+      exp?: unknown;
+    };
     return typeof payload.exp === "number" ? payload.exp * 1000 : null;
   } catch {
     return null;

@@ -96,7 +96,9 @@ export class SyncHub {
     this.logs = options.logs;
     this.echo = options.echoLogLines === undefined ? (line) => console.log(line) : options.echoLogLines;
     const sources = this.engine as Partial<CommitSources>;
-    this.clock = new SyncClock(typeof sources.lastCommitTs === "function" ? () => sources.lastCommitTs!.call(this.engine) : undefined);
+    this.clock = new SyncClock(
+      typeof sources.lastCommitTs === "function" ? () => sources.lastCommitTs!.call(this.engine) : undefined,
+    );
     if (typeof sources.onCommitWrites === "function") {
       // Scheduled functions, crons and HTTP actions commit here too, not only socket mutations.
       // Commit listeners run inside the committing mutation's async context
@@ -175,7 +177,11 @@ export class SyncHub {
       return run;
     }
     if (call.componentPath !== "" && call.caller.kind !== "admin") {
-      return fixed({ status: "error", errorMessage: "Only admin or system users can call functions on non-root components directly", logLines: [] });
+      return fixed({
+        status: "error",
+        errorMessage: "Only admin or system users can call functions on non-root components directly",
+        logLines: [],
+      });
     }
     const started = performance.now();
     const run = () => this.engine.run({ ...call, expectedType: "query" });
@@ -205,10 +211,16 @@ export class SyncHub {
     );
   }
 
-  private async executeMutation(message: Record<string, unknown>, caller: Caller, key: MutationKey | null): Promise<MutationOutcome> {
+  private async executeMutation(
+    message: Record<string, unknown>,
+    caller: Caller,
+    key: MutationKey | null,
+  ): Promise<MutationOutcome> {
     const run = () => this.runFunction("mutation", message, caller);
     const { value: result, record } =
-      key === null || this.mutationRecords === null ? { value: await run(), record: null } : await runKeyedMutation(key, run);
+      key === null || this.mutationRecords === null
+        ? { value: await run(), record: null }
+        : await runKeyedMutation(key, run);
     if (result.status === "error") {
       // Failures are not remembered, also when convex-test committed before failing (its return validator runs after the commit).
       if (record !== null && key !== null) this.forgetRecord(key);
@@ -233,7 +245,11 @@ export class SyncHub {
   }
 
   /** Runs a socket Mutation or Action message through the engine. */
-  async runFunction(type: "mutation" | "action", message: Record<string, unknown>, caller: Caller): Promise<EncodedResult> {
+  async runFunction(
+    type: "mutation" | "action",
+    message: Record<string, unknown>,
+    caller: Caller,
+  ): Promise<EncodedResult> {
     const componentPath = typeof message.componentPath === "string" ? message.componentPath : "";
     let udfPath: string;
     let args: Record<string, unknown>;
@@ -244,7 +260,11 @@ export class SyncHub {
       return { status: "error", errorMessage: (error as Error).message, logLines: [] };
     }
     if (componentPath !== "" && caller.kind !== "admin") {
-      return { status: "error", errorMessage: "Only admin or system users can call functions on non-root components directly", logLines: [] };
+      return {
+        status: "error",
+        errorMessage: "Only admin or system users can call functions on non-root components directly",
+        logLines: [],
+      };
     }
     const started = performance.now();
     const result = await this.engine.run({ componentPath, udfPath, args, caller, expectedType: type });

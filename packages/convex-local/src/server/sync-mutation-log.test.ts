@@ -17,7 +17,9 @@ describe("SyncMutationLog", () => {
     expect(await resent).toMatchObject({ status: "success", result: "id1", ts: 5n, replayed: true });
     expect(runs).toBe(1);
     expect(await log.run("s:0", execute)).toMatchObject({ replayed: true, ts: 5n });
-    expect(await log.run("other:0", async () => ({ status: "success", result: "id2", ts: 6n, logLines: [] }))).toMatchObject({
+    expect(
+      await log.run("other:0", async () => ({ status: "success", result: "id2", ts: 6n, logLines: [] })),
+    ).toMatchObject({
       result: "id2",
       replayed: false,
     });

@@ -22,7 +22,10 @@ let privateKey: CryptoKey;
 const clients: ConvexClient[] = [];
 
 function newClient(): ConvexClient {
-  const client = new ConvexClient(server.cloudUrl, { webSocketConstructor: globalThis.WebSocket, unsavedChangesWarning: false });
+  const client = new ConvexClient(server.cloudUrl, {
+    webSocketConstructor: globalThis.WebSocket,
+    unsavedChangesWarning: false,
+  });
   clients.push(client);
   return client;
 }
@@ -44,7 +47,8 @@ function subscribe<T>(client: ConvexClient, query: unknown, args: Record<string,
   client.onUpdate(query as never, args as never, (value: unknown) => values.push(value as T));
   return {
     values,
-    until: (check: (value: T) => boolean) => waitFor(() => values.find((value, i) => i === values.length - 1 && check(value))),
+    until: (check: (value: T) => boolean) =>
+      waitFor(() => values.find((value, i) => i === values.length - 1 && check(value))),
   };
 }
 
@@ -61,7 +65,10 @@ beforeAll(async () => {
     algorithm: "RS256",
     jwks: `data:text/plain;charset=utf-8;base64,${Buffer.from(JSON.stringify(jwks)).toString("base64")}`,
   };
-  await writeFile(path.join(appDir, "convex/auth.config.ts"), `export default { providers: [${JSON.stringify(provider)}] };\n`);
+  await writeFile(
+    path.join(appDir, "convex/auth.config.ts"),
+    `export default { providers: [${JSON.stringify(provider)}] };\n`,
+  );
   server = await startTestServer(dataDirIn(scratch.dir));
   await pushOnce(appDir, server);
 });
@@ -130,10 +137,14 @@ describe("sync reactivity", () => {
     // Ranks 1 and 2 come from the first test.
     const page1 = await first.until((p) => p.page.length === 2);
     expect(page1.page).toEqual(["first", "second"]);
-    const second = subscribe<Page>(client, anyApi.messages.page, { paginationOpts: { numItems: 2, cursor: page1.continueCursor } });
+    const second = subscribe<Page>(client, anyApi.messages.page, {
+      paginationOpts: { numItems: 2, cursor: page1.continueCursor },
+    });
     const page2 = await second.until((p) => p.page.length === 2);
     expect(page2.page).toEqual(["r10", "r20"]);
-    const third = subscribe<Page>(client, anyApi.messages.page, { paginationOpts: { numItems: 2, cursor: page2.continueCursor } });
+    const third = subscribe<Page>(client, anyApi.messages.page, {
+      paginationOpts: { numItems: 2, cursor: page2.continueCursor },
+    });
     await third.until((p) => p.page.length === 2);
 
     // Into page 1's range: without a journal page 1 would drop "second" into the gap before page 2.
@@ -143,7 +154,11 @@ describe("sync reactivity", () => {
     await second.until((p) => p.page.length === 3);
 
     const pages = [first, second, third].map((s) => s.values.at(-1)!);
-    expect(pages.map((p) => p.page)).toEqual([["first", "r1.5", "second"], ["r10", "r15", "r20"], ["r30", "r40"]]);
+    expect(pages.map((p) => p.page)).toEqual([
+      ["first", "r1.5", "second"],
+      ["r10", "r15", "r20"],
+      ["r30", "r40"],
+    ]);
     expect(pages[0]!.continueCursor).toBe(page1.continueCursor);
     expect(pages[1]!.continueCursor).toBe(page2.continueCursor);
     const all = await client.query(anyApi.messages.list, {});
@@ -153,12 +168,28 @@ describe("sync reactivity", () => {
   it("sends function log lines with query results and mutation responses", async () => {
     const seen: string[] = [];
     const socket = await openSyncSocket(server.cloudUrl, "log-lines");
-    socket.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "messages:list", args: [{}] }] });
+    socket.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "messages:list", args: [{}] }],
+    });
     const transition = await socket.next();
-    expect(transition).toMatchObject({ type: "Transition", modifications: [{ type: "QueryUpdated", logLines: ["[LOG] 'list ran'"] }] });
+    expect(transition).toMatchObject({
+      type: "Transition",
+      modifications: [{ type: "QueryUpdated", logLines: ["[LOG] 'list ran'"] }],
+    });
     socket.send({ type: "Mutation", requestId: 0, udfPath: "messages:send", args: [{ body: "logged", rank: 100 }] });
-    expect(await socket.next()).toMatchObject({ type: "MutationResponse", success: true, logLines: ["[LOG] 'sending' 'logged'"] });
-    seen.push(...((await socket.next()) as unknown as { modifications: { logLines: string[] }[] }).modifications.flatMap((m) => m.logLines));
+    expect(await socket.next()).toMatchObject({
+      type: "MutationResponse",
+      success: true,
+      logLines: ["[LOG] 'sending' 'logged'"],
+    });
+    seen.push(
+      ...((await socket.next()) as unknown as { modifications: { logLines: string[] }[] }).modifications.flatMap(
+        (m) => m.logLines,
+      ),
+    );
     expect(seen).toEqual(["[LOG] 'list ran'"]);
     socket.close();
   });
@@ -171,9 +202,11 @@ describe("sync reactivity", () => {
       updates.push(value as Paginated),
     );
     const latest = (check: (p: Paginated) => boolean) =>
-      waitFor(() => (updates.length > 0 && check(updates.at(-1)!) ? updates.at(-1)! : undefined)).catch((error: Error) => {
-        throw new Error(`${error.message}; updates: ${JSON.stringify(updates.map((u) => [u.status, u.results]))}`);
-      });
+      waitFor(() => (updates.length > 0 && check(updates.at(-1)!) ? updates.at(-1)! : undefined)).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; updates: ${JSON.stringify(updates.map((u) => [u.status, u.results]))}`);
+        },
+      );
     const first = await latest((p) => p.results.length === 2);
     first.loadMore(2);
     await latest((p) => p.results.length === 4);
@@ -203,14 +236,24 @@ describe("user auth over the socket", () => {
 
   it("bumps the identity version and re-runs queries under the new identity", async () => {
     const socket = await openSyncSocket(server.cloudUrl, "auth-raw");
-    socket.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "auth:whoami", args: [{}] }] });
-    expect(await socket.next()).toMatchObject({ type: "Transition", modifications: [{ type: "QueryUpdated", value: null }] });
+    socket.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "auth:whoami", args: [{}] }],
+    });
+    expect(await socket.next()).toMatchObject({
+      type: "Transition",
+      modifications: [{ type: "QueryUpdated", value: null }],
+    });
     socket.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await signToken("user-2") });
     expect(await socket.next()).toMatchObject({
       type: "Transition",
       startVersion: { querySet: 1, identity: 0 },
       endVersion: { querySet: 1, identity: 1 },
-      modifications: [{ type: "QueryUpdated", queryId: 0, value: { subject: "user-2", tokenIdentifier: `${ISSUER}|user-2` } }],
+      modifications: [
+        { type: "QueryUpdated", queryId: 0, value: { subject: "user-2", tokenIdentifier: `${ISSUER}|user-2` } },
+      ],
     });
     socket.close();
   });
@@ -218,7 +261,12 @@ describe("user auth over the socket", () => {
   it("answers a bad token with AuthError and closes the socket", async () => {
     const socket = await openSyncSocket(server.cloudUrl, "auth-bad");
     const stranger = await generateKeyPair("RS256");
-    socket.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await signToken("mallory", stranger.privateKey) });
+    socket.send({
+      type: "Authenticate",
+      baseVersion: 0,
+      tokenType: "User",
+      value: await signToken("mallory", stranger.privateKey),
+    });
     const error = await socket.next();
     expect(error).toMatchObject({ type: "AuthError", baseVersion: 0, authUpdateAttempted: true });
     expect(String(error.error)).not.toBe("");
@@ -245,7 +293,12 @@ describe("user auth over the socket", () => {
     expect(await socket.next()).toMatchObject({ type: "Transition", endVersion: { identity: 1 } });
     await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
     socket.send({ type: "Mutation", requestId: 0, udfPath: "notes:add", args: [{ text: "too late" }] });
-    expect(await socket.next()).toMatchObject({ type: "AuthError", error: "Convex token identity expired", baseVersion: 1, authUpdateAttempted: false });
+    expect(await socket.next()).toMatchObject({
+      type: "AuthError",
+      error: "Convex token identity expired",
+      baseVersion: 1,
+      authUpdateAttempted: false,
+    });
     await socket.closed;
   });
 });

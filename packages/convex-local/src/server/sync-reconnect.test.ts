@@ -48,7 +48,10 @@ function encodeTs(ts: bigint): string {
 
 describe("sync reconnects", () => {
   it("a mutation whose socket died mid-flight is re-sent on reconnect and runs exactly once", async () => {
-    const client = new ConvexClient(server.cloudUrl, { webSocketConstructor: FlakyWebSocket, unsavedChangesWarning: false });
+    const client = new ConvexClient(server.cloudUrl, {
+      webSocketConstructor: FlakyWebSocket,
+      unsavedChangesWarning: false,
+    });
     try {
       const bodies: string[][] = [];
       client.onUpdate(anyApi.messages.list, {}, (value: string[]) => bodies.push(value));
@@ -70,14 +73,22 @@ describe("sync reconnects", () => {
 
   it("a completed mutation re-sent by the same session gets the stored result and commit ts", async () => {
     const runsBefore = await executionCount(server, "messages:send");
-    const mutation = { type: "Mutation", requestId: 7, udfPath: "messages:send", args: [{ body: "replayed", rank: 2 }] };
+    const mutation = {
+      type: "Mutation",
+      requestId: 7,
+      udfPath: "messages:send",
+      args: [{ body: "replayed", rank: 2 }],
+    };
     const first = await openSyncSocket(server.cloudUrl, "replay-session");
     first.send(mutation);
     const original = await first.next();
     expect(original).toMatchObject({ type: "MutationResponse", requestId: 7, success: true });
     first.close();
 
-    const second = await openSyncSocket(server.cloudUrl, "replay-session", { connectionCount: 1, lastCloseReason: null });
+    const second = await openSyncSocket(server.cloudUrl, "replay-session", {
+      connectionCount: 1,
+      lastCloseReason: null,
+    });
     second.send(mutation);
     expect(await second.next()).toEqual({ ...original, logLines: original.logLines });
     expect(await executionCount(server, "messages:send")).toBe(runsBefore + 1);
@@ -91,15 +102,28 @@ describe("sync reconnects", () => {
   });
 
   it("a replayed mutation is followed by a Transition even when nothing changed (regression: the client never resolved it)", async () => {
-    const mutation = { type: "Mutation", requestId: 4, udfPath: "messages:send", args: [{ body: "replayed after a transition", rank: 5 }] };
+    const mutation = {
+      type: "Mutation",
+      requestId: 4,
+      udfPath: "messages:send",
+      args: [{ body: "replayed after a transition", rank: 5 }],
+    };
     const first = await openSyncSocket(server.cloudUrl, "owed-transition");
     first.send(mutation);
     const original = await first.next();
     first.close();
 
     // The re-subscription's Transition already covers the commit; the replay changes nothing.
-    const second = await openSyncSocket(server.cloudUrl, "owed-transition", { connectionCount: 1, lastCloseReason: null });
-    second.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }] });
+    const second = await openSyncSocket(server.cloudUrl, "owed-transition", {
+      connectionCount: 1,
+      lastCloseReason: null,
+    });
+    second.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }],
+    });
     const subscribed = await second.next();
     expect(subscribed).toMatchObject({ type: "Transition" });
     const version = subscribed.endVersion as { ts: string };
@@ -107,7 +131,12 @@ describe("sync reconnects", () => {
     second.send(mutation);
     expect(await second.next()).toEqual(original);
     // The client resolves a successful mutation only on a Transition after its response.
-    expect(await second.next(2_000)).toMatchObject({ type: "Transition", startVersion: version, endVersion: version, modifications: [] });
+    expect(await second.next(2_000)).toMatchObject({
+      type: "Transition",
+      startVersion: version,
+      endVersion: version,
+      modifications: [],
+    });
     second.close();
   });
 });
@@ -115,9 +144,19 @@ describe("sync reconnects", () => {
 describe("sync timestamps", () => {
   it("never go backwards across a restart, even with the wall clock set back", async () => {
     const before = await openSyncSocket(server.cloudUrl, "clock");
-    before.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }] });
+    before.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }],
+    });
     const t1 = wireTs(((await before.next()).endVersion as { ts: string }).ts);
-    before.send({ type: "Mutation", requestId: 0, udfPath: "messages:send", args: [{ body: "before restart", rank: 3 }] });
+    before.send({
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "messages:send",
+      args: [{ body: "before restart", rank: 3 }],
+    });
     const response = await before.next();
     const t2 = wireTs(response.ts);
     const covering = await before.next();
@@ -136,11 +175,25 @@ describe("sync timestamps", () => {
     server = await startTestServer(dataDir, adminKey);
 
     // A client that saw t3 is not ahead of the restarted server.
-    const after = await openSyncSocket(server.cloudUrl, "clock", { connectionCount: 1, lastCloseReason: null, maxObservedTimestamp: encodeTs(t3) });
-    after.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }] });
+    const after = await openSyncSocket(server.cloudUrl, "clock", {
+      connectionCount: 1,
+      lastCloseReason: null,
+      maxObservedTimestamp: encodeTs(t3),
+    });
+    after.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "messages:count", args: [{}] }],
+    });
     const t4 = wireTs(((await after.next()).endVersion as { ts: string }).ts);
     expect(t4).toBeGreaterThanOrEqual(t3);
-    after.send({ type: "Mutation", requestId: 1, udfPath: "messages:send", args: [{ body: "after restart", rank: 4 }] });
+    after.send({
+      type: "Mutation",
+      requestId: 1,
+      udfPath: "messages:send",
+      args: [{ body: "after restart", rank: 4 }],
+    });
     expect(wireTs((await after.next()).ts)).toBeGreaterThan(t3);
     after.close();
     vi.useRealTimers();

@@ -3,7 +3,14 @@ import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ConvexLocal } from "./start-convex-local.ts";
-import { copyFixtureApp, dataDirIn, ensureBetterAuthBuilt, makeScratchDir, pushOnce, startTestServer } from "../test-fixtures/cli-harness.ts";
+import {
+  copyFixtureApp,
+  dataDirIn,
+  ensureBetterAuthBuilt,
+  makeScratchDir,
+  pushOnce,
+  startTestServer,
+} from "../test-fixtures/cli-harness.ts";
 
 let scratch: { dir: string; cleanup(): Promise<void> };
 let server: ConvexLocal;
@@ -16,7 +23,12 @@ beforeAll(async () => {
   await fetch(`${server.cloudUrl}/api/update_environment_variables`, {
     method: "POST",
     headers: { Authorization: `Convex ${server.adminKey}` },
-    body: JSON.stringify({ changes: [{ name: "B", value: "2" }, { name: "A", value: "1" }] }),
+    body: JSON.stringify({
+      changes: [
+        { name: "B", value: "2" },
+        { name: "A", value: "1" },
+      ],
+    }),
   });
 });
 
@@ -28,7 +40,12 @@ afterAll(async () => {
 type Message = Record<string, unknown> & { type: string };
 
 /** A raw protocol socket that queues what the server sends. */
-async function openSocket(): Promise<{ send(message: unknown): void; next(): Promise<Message>; closed: Promise<void>; close(): void }> {
+async function openSocket(): Promise<{
+  send(message: unknown): void;
+  next(): Promise<Message>;
+  closed: Promise<void>;
+  close(): void;
+}> {
   const socket = new WebSocket(`${server.cloudUrl.replace("http", "ws")}/api/1.49.0/sync`);
   const queue: Message[] = [];
   const waiters: ((message: Message) => void)[] = [];
@@ -40,7 +57,15 @@ async function openSocket(): Promise<{ send(message: unknown): void; next(): Pro
   });
   const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  socket.send(JSON.stringify({ type: "Connect", sessionId: "s1", connectionCount: 0, lastCloseReason: "InitialConnect", clientTs: Date.now() }));
+  socket.send(
+    JSON.stringify({
+      type: "Connect",
+      sessionId: "s1",
+      connectionCount: 0,
+      lastCloseReason: "InitialConnect",
+      clientTs: Date.now(),
+    }),
+  );
   return {
     send: (message) => socket.send(JSON.stringify(message)),
     next: () => (queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise((resolve) => waiters.push(resolve))),
@@ -61,14 +86,29 @@ describe("the sync socket", () => {
     const socket = await openSocket();
     socket.send({ type: "Authenticate", tokenType: "Admin", value: server.adminKey, baseVersion: 0 });
     const auth = await socket.next();
-    expect(auth).toMatchObject({ type: "Transition", startVersion: { identity: 0 }, endVersion: { identity: 1 }, modifications: [] });
+    expect(auth).toMatchObject({
+      type: "Transition",
+      startVersion: { identity: 0 },
+      endVersion: { identity: 1 },
+      modifications: [],
+    });
     socket.send(envQuery);
     const result = await socket.next();
     expect(result).toMatchObject({
       type: "Transition",
       startVersion: { querySet: 0, identity: 1, ts: (auth.endVersion as { ts: string }).ts },
       endVersion: { querySet: 1, identity: 1 },
-      modifications: [{ type: "QueryUpdated", queryId: 0, value: [{ name: "A", value: "1" }, { name: "B", value: "2" }], journal: null }],
+      modifications: [
+        {
+          type: "QueryUpdated",
+          queryId: 0,
+          value: [
+            { name: "A", value: "1" },
+            { name: "B", value: "2" },
+          ],
+          journal: null,
+        },
+      ],
     });
     socket.close();
   });
@@ -88,7 +128,10 @@ describe("the sync socket", () => {
   });
 
   it("serves a real ConvexClient: subscription, mutation, and the update it causes", async () => {
-    const client = new ConvexClient(server.cloudUrl, { webSocketConstructor: globalThis.WebSocket, unsavedChangesWarning: false });
+    const client = new ConvexClient(server.cloudUrl, {
+      webSocketConstructor: globalThis.WebSocket,
+      unsavedChangesWarning: false,
+    });
     try {
       const updates: unknown[][] = [];
       const gotTwo = new Promise<void>((resolve) => {

@@ -156,7 +156,9 @@ export class SyncSession {
         // Mutations run one at a time in arrival order, under the identity current at arrival.
         const caller = this.caller;
         this.mutationsInFlight += 1;
-        this.mutations = this.mutations.then(() => this.onMutation(message, caller)).catch((error: unknown) => this.internalError(error));
+        this.mutations = this.mutations
+          .then(() => this.onMutation(message, caller))
+          .catch((error: unknown) => this.internalError(error));
         return;
       }
       case "Action":
@@ -176,16 +178,23 @@ export class SyncSession {
     const latest = this.hub.clock.current();
     if (observed !== null && observed > latest) {
       // As the backend does: a client ahead of us would get an inconsistent view.
-      console.error(`Client has observed a timestamp ${observed} ahead of the backend latest known timestamp ${latest}.`);
+      console.error(
+        `Client has observed a timestamp ${observed} ahead of the backend latest known timestamp ${latest}.`,
+      );
       this.close(1011, "InternalServerError");
     }
   }
 
   private async onAuthenticate(message: ClientMessage): Promise<void> {
     if (message.baseVersion !== this.receivedIdentity) {
-      return this.fatal(`Base identity version ${String(message.baseVersion)} doesn't match the current version ${this.receivedIdentity}`);
+      return this.fatal(
+        `Base identity version ${String(message.baseVersion)} doesn't match the current version ${this.receivedIdentity}`,
+      );
     }
-    const outcome = await authenticateMessage(message, { adminKey: this.hub.adminKey, providers: this.hub.authProviders() });
+    const outcome = await authenticateMessage(message, {
+      adminKey: this.hub.adminKey,
+      providers: this.hub.authProviders(),
+    });
     if (!outcome.ok) return this.authError(outcome.error, true);
     this.caller = outcome.caller;
     this.callerExpiresAt = outcome.expiresAt;
@@ -280,12 +289,25 @@ export class SyncSession {
     try {
       const udfPath = canonicalUdfPath(query.udfPath);
       const args = decodeArgs(query.rawArgs);
-      const run = await this.hub.runQuery({ udfPath, args, componentPath: query.componentPath, caller, journal: query.journal });
+      const run = await this.hub.runQuery({
+        udfPath,
+        args,
+        componentPath: query.componentPath,
+        caller,
+        journal: query.journal,
+      });
       query.readSet = run.readSet;
       // A failed run keeps the journal it was given, so the page stays pinned once it recovers.
-      if (run.result.status === "error") return failed(run.result.errorMessage, run.result.logLines, run.result.errorData);
+      if (run.result.status === "error")
+        return failed(run.result.errorMessage, run.result.logLines, run.result.errorData);
       query.journal = run.journal;
-      return { type: "QueryUpdated", queryId, value: run.result.value, logLines: run.result.logLines, journal: run.journal };
+      return {
+        type: "QueryUpdated",
+        queryId,
+        value: run.result.value,
+        logLines: run.result.logLines,
+        journal: run.journal,
+      };
     } catch (error) {
       return failed((error as Error)?.message ?? String(error));
     }
@@ -298,7 +320,14 @@ export class SyncSession {
       const outcome = await this.hub.runMutation(this.sessionId, message, caller);
       if (outcome.status === "success") {
         if (outcome.replayed) this.transitionOwed = true;
-        this.send({ type: "MutationResponse", requestId, success: true, result: outcome.result, ts: outcome.ts, logLines: outcome.logLines });
+        this.send({
+          type: "MutationResponse",
+          requestId,
+          success: true,
+          result: outcome.result,
+          ts: outcome.ts,
+          logLines: outcome.logLines,
+        });
       } else {
         this.send({
           type: "MutationResponse",

@@ -34,7 +34,12 @@ export class SystemQueries {
   private readonly data: AdminData | null;
   private readonly snapshots: SnapshotService | null;
 
-  constructor(options: { deploy: DeployService; cloudUrl: string; data?: AdminData | null; snapshots?: SnapshotService | null }) {
+  constructor(options: {
+    deploy: DeployService;
+    cloudUrl: string;
+    data?: AdminData | null;
+    snapshots?: SnapshotService | null;
+  }) {
     this.deploy = options.deploy;
     this.cloudUrl = options.cloudUrl;
     this.data = options.data ?? null;
@@ -58,20 +63,35 @@ export class SystemQueries {
     switch (udfPath) {
       case "_system/cli/queryEnvironmentVariables:default": {
         const vars = this.deploy.environmentVariables();
-        return { ok: true, value: Object.keys(vars).sort().map((name) => ({ name, value: vars[name] })) };
+        return {
+          ok: true,
+          value: Object.keys(vars)
+            .sort()
+            .map((name) => ({ name, value: vars[name] })),
+        };
       }
       case "_system/cli/queryEnvironmentVariables:get": {
         const vars = this.deploy.environmentVariables();
         const name = args.name;
-        return { ok: true, value: typeof name === "string" && Object.hasOwn(vars, name) ? { name, value: vars[name] } : null };
+        return {
+          ok: true,
+          value: typeof name === "string" && Object.hasOwn(vars, name) ? { name, value: vars[name] } : null,
+        };
       }
       case "_system/cli/modules:apiSpec":
-        return { ok: true, value: this.apiSpec(typeof args.componentPath === "string" ? args.componentPath : componentPath) };
+        return {
+          ok: true,
+          value: this.apiSpec(typeof args.componentPath === "string" ? args.componentPath : componentPath),
+        };
       case "_system/cli/convexUrl:cloudUrl":
         return { ok: true, value: this.cloudUrl };
       case "_system/cli/tableSize:default":
         // Without the engine's data (a custom engine), 0 means the CLI's large-index-deletion check never blocks.
-        return { ok: true, value: typeof args.tableName === "string" ? (this.data?.documents(componentPath, args.tableName).length ?? 0) : 0 };
+        return {
+          ok: true,
+          value:
+            typeof args.tableName === "string" ? (this.data?.documents(componentPath, args.tableName).length ?? 0) : 0,
+        };
       case "_system/cli/tables:default":
         return { ok: true, value: tablesPage(this.requireData(), componentPath, args) };
       case "_system/cli/tableData:default":
@@ -83,7 +103,8 @@ export class SystemQueries {
       case "_system/cli/queryTable:default": {
         // `npx convex dev` watches the table whose documents failed schema validation and pushes
         // again when it changes: a new value on every change of that table, as the backend answers.
-        if (typeof args.tableName !== "string") throw new Error("ArgumentValidationError: `tableName` must be a string.");
+        if (typeof args.tableName !== "string")
+          throw new Error("ArgumentValidationError: `tableName` must be a string.");
         return { ok: true, value: Math.random(), readTables: [{ componentPath, tableName: args.tableName }] };
       }
       case "_system/cli/exports:getLatest":

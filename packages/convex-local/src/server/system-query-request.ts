@@ -40,6 +40,8 @@ export function runSystemQueryRequest(options: {
   const format = parseFormat(body.format);
   return {
     status: 200,
-    body: result.ok ? { status: "success", value: encodeValue(result.value, format) } : { status: "error", errorMessage: result.errorMessage },
+    body: result.ok
+      ? { status: "success", value: encodeValue(result.value, format) }
+      : { status: "error", errorMessage: result.errorMessage },
   };
 }

@@ -37,8 +37,8 @@ describe("table pages", () => {
 
   it("walks a table by creation time in both orders, numItems at a time", () => {
     const numbers = (order: "asc" | "desc") =>
-      walk((cursor) => tableDataPage(data, "", { table: "t", order, paginationOpts: { numItems: 3, cursor } })).map((page) =>
-        page.map((d) => (d as Doc).n),
+      walk((cursor) => tableDataPage(data, "", { table: "t", order, paginationOpts: { numItems: 3, cursor } })).map(
+        (page) => page.map((d) => (d as Doc).n),
       );
     expect(numbers("asc")).toEqual([[1, 2, 3], [4]]);
     expect(numbers("desc")).toEqual([[4, 3, 2], [1]]);
@@ -58,7 +58,9 @@ describe("table pages", () => {
   });
 
   it("rejects malformed arguments with a message", () => {
-    expect(() => tableDataPage(data, "", { table: "t", order: "up", paginationOpts: { numItems: 1, cursor: null } })).toThrow(/order/);
+    expect(() =>
+      tableDataPage(data, "", { table: "t", order: "up", paginationOpts: { numItems: 1, cursor: null } }),
+    ).toThrow(/order/);
     expect(() => tablesPage(data, "", {})).toThrow(/paginationOpts/);
   });
 });

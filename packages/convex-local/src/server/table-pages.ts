@@ -18,7 +18,12 @@ type PaginationOpts = { numItems: number; cursor: string | null };
 /** Reads `paginationOpts` the way `paginationOptsValidator` accepts it; throws on anything else. */
 export function readPaginationOpts(args: Record<string, unknown>): PaginationOpts {
   const opts = args.paginationOpts as { numItems?: unknown; cursor?: unknown } | undefined;
-  if (typeof opts !== "object" || opts === null || typeof opts.numItems !== "number" || !(opts.cursor === null || typeof opts.cursor === "string")) {
+  if (
+    typeof opts !== "object" ||
+    opts === null ||
+    typeof opts.numItems !== "number" ||
+    !(opts.cursor === null || typeof opts.cursor === "string")
+  ) {
     throw new Error("ArgumentValidationError: `paginationOpts` must be {numItems: number, cursor: string | null}.");
   }
   return { numItems: Math.max(1, Math.min(MAXIMUM_ROWS_READ, Math.floor(opts.numItems))), cursor: opts.cursor };
@@ -50,7 +55,12 @@ function paginate<T>(
  */
 export function tablesPage(data: AdminData, componentPath: string, args: Record<string, unknown>): Page {
   const names = data.tableNames(componentPath).filter((name) => !name.startsWith("_"));
-  const result = paginate(names, readPaginationOpts(args), (name) => name, (name, cursor) => name > cursor);
+  const result = paginate(
+    names,
+    readPaginationOpts(args),
+    (name) => name,
+    (name, cursor) => name > cursor,
+  );
   return { page: result.items.map((name) => ({ name })), isDone: result.isDone, continueCursor: result.continueCursor };
 }
 

@@ -72,7 +72,11 @@ function clean(value: unknown, format: ValueFormat): unknown {
   if (value instanceof ArrayBuffer) return Buffer.from(value).toString("base64");
   if (Array.isArray(value)) return value.map((v) => clean(v, format));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, clean(v, format)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, clean(v, format)]),
+    );
   }
   return value;
 }

@@ -90,7 +90,11 @@ export function runCli(
 
 /** Starts the CLI without waiting for it (for `dev` watch mode). */
 export function spawnCli(appDir: string, server: { cloudUrl: string; adminKey: string }, args: string[]): ChildProcess {
-  return spawn(process.execPath, [CONVEX_CLI, ...args], { cwd: appDir, env: cliEnv(server), stdio: ["pipe", "pipe", "pipe"] });
+  return spawn(process.execPath, [CONVEX_CLI, ...args], {
+    cwd: appDir,
+    env: cliEnv(server),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
 }
 
 function collect(child: ChildProcess, timeoutMs: number, label: string): Promise<CliResult> {
@@ -133,7 +137,10 @@ export function runTsc(project: string): Promise<CliResult> {
 
 /** Pushes the app once with typecheck off (the tests type-check separately where it matters). */
 export async function pushOnce(appDir: string, server: { cloudUrl: string; adminKey: string }): Promise<CliResult> {
-  return expectSuccess(await runCli(appDir, server, ["dev", "--once", "--typecheck", "disable", "--tail-logs", "disable"]), "convex dev --once");
+  return expectSuccess(
+    await runCli(appDir, server, ["dev", "--once", "--typecheck", "disable", "--tail-logs", "disable"]),
+    "convex dev --once",
+  );
 }
 
 /** `npx convex run` and the parsed JSON it printed (null when it printed nothing). */
@@ -144,7 +151,10 @@ export async function runFunction(
   args: Record<string, unknown> = {},
   extra: string[] = [],
 ): Promise<unknown> {
-  const result = expectSuccess(await runCli(appDir, server, ["run", ...extra, fn, JSON.stringify(args)]), `convex run ${fn}`);
+  const result = expectSuccess(
+    await runCli(appDir, server, ["run", ...extra, fn, JSON.stringify(args)]),
+    `convex run ${fn}`,
+  );
   // `run` prints nothing for a null result.
   if (result.stdout.trim() === "") return null;
   try {

@@ -49,7 +49,11 @@ export function startCli(appDir: string, server: { cloudUrl: string; adminKey: s
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`convex ${args.join(" ")}: no output matching ${pattern} after ${timeoutMs} ms. Output:\n${output}`));
+          reject(
+            new Error(
+              `convex ${args.join(" ")}: no output matching ${pattern} after ${timeoutMs} ms. Output:\n${output}`,
+            ),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

@@ -22,7 +22,8 @@ export type ConvexLocalProcess = { child: ChildProcess; cloudUrl: string; siteUr
  */
 export function buildConvexLocal(): void {
   const build = spawnSync("npm", ["run", "build", "-w", "convex-local"], { cwd: REPO_DIR, encoding: "utf8" });
-  if (!existsSync(path.join(PACKAGE_DIR, "dist/cli.js"))) throw new Error(`Build failed:\n${build.stdout}\n${build.stderr}`);
+  if (!existsSync(path.join(PACKAGE_DIR, "dist/cli.js")))
+    throw new Error(`Build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 /**
@@ -58,7 +59,8 @@ export async function startConvexLocalProcess(
         ready = true;
         clearTimeout(timer);
         const adminKey = match[4] === undefined ? match[3]! : readPersistedAdminKey(dataDir);
-        if (adminKey === null) return reject(new Error(`convex-local persisted no admin key in ${dataDir}:\n${output}`));
+        if (adminKey === null)
+          return reject(new Error(`convex-local persisted no admin key in ${dataDir}:\n${output}`));
         resolve({ child, cloudUrl: match[1]!, siteUrl: match[2]!, adminKey });
       }
     };

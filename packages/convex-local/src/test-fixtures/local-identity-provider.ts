@@ -65,7 +65,13 @@ export async function startLocalIdentityProvider(keys: TestSigningKey[]): Promis
     provider.hits.set(path, (provider.hits.get(path) ?? 0) + 1);
     if (path === "/.well-known/openid-configuration") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ issuer: provider.url, jwks_uri: provider.jwksUrl, id_token_signing_alg_values_supported: ["RS256"] }));
+      res.end(
+        JSON.stringify({
+          issuer: provider.url,
+          jwks_uri: provider.jwksUrl,
+          id_token_signing_alg_values_supported: ["RS256"],
+        }),
+      );
       return;
     }
     if (path === "/jwks.json") {

@@ -20,7 +20,10 @@ export type HardeningAppSetup = { server: ConvexLocal; appDir: string; stop(): P
  * @example
  * await setEnv(server, { SITE_URL: "http://localhost:3000" });
  */
-export async function setEnv(server: { cloudUrl: string; adminKey: string }, variables: Record<string, string | null>): Promise<void> {
+export async function setEnv(
+  server: { cloudUrl: string; adminKey: string },
+  variables: Record<string, string | null>,
+): Promise<void> {
   const response = await fetch(`${server.cloudUrl}/api/update_environment_variables`, {
     method: "POST",
     headers: { authorization: `Convex ${server.adminKey}`, "content-type": "application/json" },

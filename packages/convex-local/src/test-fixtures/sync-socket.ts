@@ -23,7 +23,11 @@ export type SyncSocket = {
  * socket.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [] });
  * await socket.next();
  */
-export async function openSyncSocket(cloudUrl: string, sessionId: string, connect: Record<string, unknown> = {}): Promise<SyncSocket> {
+export async function openSyncSocket(
+  cloudUrl: string,
+  sessionId: string,
+  connect: Record<string, unknown> = {},
+): Promise<SyncSocket> {
   const socket = new WebSocket(`${cloudUrl.replace("http", "ws")}/api/1.49.0/sync`);
   const queue: SyncMessage[] = [];
   const waiters: ((message: SyncMessage) => void)[] = [];
@@ -36,7 +40,14 @@ export async function openSyncSocket(cloudUrl: string, sessionId: string, connec
   const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
   socket.send(
-    JSON.stringify({ type: "Connect", sessionId, connectionCount: 0, lastCloseReason: "InitialConnect", clientTs: Date.now(), ...connect }),
+    JSON.stringify({
+      type: "Connect",
+      sessionId,
+      connectionCount: 0,
+      lastCloseReason: "InitialConnect",
+      clientTs: Date.now(),
+      ...connect,
+    }),
   );
   return {
     send: (message) => socket.send(JSON.stringify(message)),
@@ -87,7 +98,10 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
  * @example
  * await executionCount(server, "messages:list"); // 3
  */
-export async function executionCount(server: { cloudUrl: string; adminKey: string }, identifier: string): Promise<number> {
+export async function executionCount(
+  server: { cloudUrl: string; adminKey: string },
+  identifier: string,
+): Promise<number> {
   const response = await fetch(`${server.cloudUrl}/api/stream_function_logs?cursor=0`, {
     headers: { Authorization: `Convex ${server.adminKey}` },
   });

@@ -29,11 +29,15 @@ http.route({
 http.route({
   path: "/echo",
   method: "POST",
-  handler: httpAction(async (_ctx, request) =>
-    new Response(await request.text(), {
-      status: 201,
-      headers: { "content-type": request.headers.get("content-type") ?? "text/plain", "x-echo-method": request.method },
-    }),
+  handler: httpAction(
+    async (_ctx, request) =>
+      new Response(await request.text(), {
+        status: 201,
+        headers: {
+          "content-type": request.headers.get("content-type") ?? "text/plain",
+          "x-echo-method": request.method,
+        },
+      }),
   ),
 });
 

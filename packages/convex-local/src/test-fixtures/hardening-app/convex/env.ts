@@ -1,6 +1,12 @@
 // Each function returns the whole `process.env` it sees. Reads are dynamic on
 // purpose: the CLI's bundler replaces the literal `process.env.NODE_ENV`.
-import { actionGeneric, internalMutationGeneric, makeFunctionReference, mutationGeneric, queryGeneric } from "convex/server";
+import {
+  actionGeneric,
+  internalMutationGeneric,
+  makeFunctionReference,
+  mutationGeneric,
+  queryGeneric,
+} from "convex/server";
 
 const atModuleLoad = { ...process.env };
 const recordRef = makeFunctionReference<"mutation">("env:record");

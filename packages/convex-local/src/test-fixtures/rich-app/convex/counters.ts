@@ -1,4 +1,9 @@
-import { componentsGeneric, mutationGeneric as mutation, queryGeneric as query, type FunctionReference } from "convex/server";
+import {
+  componentsGeneric,
+  mutationGeneric as mutation,
+  queryGeneric as query,
+  type FunctionReference,
+} from "convex/server";
 import { v } from "convex/values";
 
 /** What `components` from `_generated/api` would type; the fixture avoids generated imports. */

@@ -36,6 +36,11 @@ export const rankedFrom = query({
   args: { min: v.number() },
   handler: async (ctx, { min }) => {
     console.log("rankedFrom ran");
-    return (await ctx.db.query("messages").withIndex("by_rank", (q) => q.gte("rank", min)).collect()).map((m) => m.body);
+    return (
+      await ctx.db
+        .query("messages")
+        .withIndex("by_rank", (q) => q.gte("rank", min))
+        .collect()
+    ).map((m) => m.body);
   },
 });
