@@ -58,7 +58,12 @@ describe("the engine's admin data (npx convex data / export / import)", () => {
     await first.adminData.transact((writer) => {
       writer.validate("", "messages", { body: "restored", author: "ann" });
       writer.put("", { _id: messageId, _creationTime: 1700000000000.25, body: "restored", author: "ann" });
-      writer.putFile("", { id: fileId, creationTime: 1700000000000.5, bytes: new TextEncoder().encode("file"), contentType: "text/plain" });
+      writer.putFile("", {
+        id: fileId,
+        creationTime: 1700000000000.5,
+        bytes: new TextEncoder().encode("file"),
+        contentType: "text/plain",
+      });
     });
     expect(written.sort()).toEqual([messageId, fileId].sort());
     expect(valueOf(await call(first, "messages:list"))).toEqual([
@@ -71,7 +76,10 @@ describe("the engine's admin data (npx convex data / export / import)", () => {
     try {
       await second.deploy({ ...app, version: "v1-again" });
       expect(valueOf(await call(second, "files:read", { id: fileId }))).toBe("file");
-      expect(valueOf(await call(second, "files:metadata", { id: fileId }))).toMatchObject({ size: 4, contentType: "text/plain" });
+      expect(valueOf(await call(second, "files:metadata", { id: fileId }))).toMatchObject({
+        size: 4,
+        contentType: "text/plain",
+      });
       const later = valueOf(await call(second, "messages:send", { body: "later", author: "bob" })) as string;
       expect(Number(/^\d+/.exec(later)![0]), "new ids continue after restored ones").toBeGreaterThan(20001);
       await second.adminData.transact((writer) => writer.delete("", messageId));
@@ -87,7 +95,12 @@ describe("the engine's admin data (npx convex data / export / import)", () => {
       await engine.deploy(app);
       await expect(
         engine.adminData.transact((writer) => {
-          writer.put("", { _id: writer.newId("", "messages"), _creationTime: writer.newCreationTime(""), body: "x", author: "y" });
+          writer.put("", {
+            _id: writer.newId("", "messages"),
+            _creationTime: writer.newCreationTime(""),
+            body: "x",
+            author: "y",
+          });
           writer.validate("", "messages", { body: 1 });
         }),
       ).rejects.toThrow(/Validator error/);

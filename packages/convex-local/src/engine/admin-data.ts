@@ -36,7 +36,10 @@ export type AdminWriter = {
   /** Deletes the document `id` (a `_storage` document takes its file along). */
   delete(componentPath: string, id: string): void;
   /** Writes a file and its `_storage` document under `id`. */
-  putFile(componentPath: string, file: { id: string; creationTime: number; bytes: Uint8Array; contentType: string | null }): void;
+  putFile(
+    componentPath: string,
+    file: { id: string; creationTime: number; bytes: Uint8Array; contentType: string | null },
+  ): void;
 };
 
 /** See the module comment. */

@@ -17,7 +17,11 @@ describe("async context of concurrent function calls", () => {
   beforeAll(async () => {
     dirs = createTempDirs();
     const { app } = await bundleFixtureApp({ outDir: dirs.modulesDir("v1"), version: "v1" });
-    engine = await createEngine({ dataDir: dirs.dataDir(), cloudUrl: "http://127.0.0.1:3210/", siteUrl: "http://127.0.0.1:3211" });
+    engine = await createEngine({
+      dataDir: dirs.dataDir(),
+      cloudUrl: "http://127.0.0.1:3210/",
+      siteUrl: "http://127.0.0.1:3211",
+    });
     await engine.deploy(app);
   });
 

@@ -30,11 +30,7 @@ export {
 } from "./convex-test-internals/database-contents.ts";
 export { fileDigest } from "./convex-test-internals/file-digest.ts";
 export { functionHandle, scheduledTargetComponent } from "./convex-test-internals/function-handle.ts";
-export {
-  hookCommits,
-  type CommittedTransaction,
-  type ComponentCommit,
-} from "./convex-test-internals/hook-commits.ts";
+export { hookCommits, type CommittedTransaction, type ComponentCommit } from "./convex-test-internals/hook-commits.ts";
 export { hookDatabaseQueries } from "./convex-test-internals/hook-database-queries.ts";
 export {
   adoptDatabase,

@@ -87,7 +87,9 @@ describe("an engine serving the bundled fixture app", () => {
     for (const caller of [anonymous, user]) {
       // The public routes (a typed request) and the admin route (`/api/function`) word it as the backend does.
       const { errorMessage } = errorOf(await call("messages:secret", {}, { caller, expectedType: "query" }));
-      expect(errorMessage).toBe(errorMessage.split("\n")[0] + "\nCould not find public function for 'messages:secret'.");
+      expect(errorMessage).toBe(
+        errorMessage.split("\n")[0] + "\nCould not find public function for 'messages:secret'.",
+      );
       expect(errorMessage).toMatch(/^\[Request ID: [0-9a-f]{16}\] Server Error\n/);
       expect(errorOf(await call("messages:secret", {}, { caller })).errorMessage).toContain(
         "Could not find function for 'messages:secret'. Did you forget to run `npx convex dev`?",

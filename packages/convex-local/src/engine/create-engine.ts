@@ -137,13 +137,17 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     if (closed) return;
     const context = currentRunContext();
     try {
-      store.writeCommit(commit, (componentPath, storageId) => {
-        const component = commit.components.find((c) => c.componentPath === componentPath);
-        const metadata = component?.documents.find((d) => d.id === storageId)?.document;
-        const bytes = typeof metadata?.sha256 === "string" ? fileBytes.get(metadata.sha256) : undefined;
-        if (bytes === undefined) return null;
-        return { bytes, contentType: typeof metadata?.contentType === "string" ? metadata.contentType : null };
-      }, mutationRecords.recordCommit(commit.ts));
+      store.writeCommit(
+        commit,
+        (componentPath, storageId) => {
+          const component = commit.components.find((c) => c.componentPath === componentPath);
+          const metadata = component?.documents.find((d) => d.id === storageId)?.document;
+          const bytes = typeof metadata?.sha256 === "string" ? fileBytes.get(metadata.sha256) : undefined;
+          if (bytes === undefined) return null;
+          return { bytes, contentType: typeof metadata?.contentType === "string" ? metadata.contentType : null };
+        },
+        mutationRecords.recordCommit(commit.ts),
+      );
     } catch (error) {
       // Throwing makes hookCommits undo the commit in memory: memory keeps matching disk,
       // this call fails (persistError) and the next one runs as usual.
@@ -176,7 +180,13 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     // Sync layer: write sets with document ids.
     if (writeListeners.size > 0) {
       const writes = commit.components.flatMap(({ componentPath, documents }) =>
-        documents.map(({ id, tableName, document, previous }) => ({ componentPath, tableName, id, before: previous, after: document })),
+        documents.map(({ id, tableName, document, previous }) => ({
+          componentPath,
+          tableName,
+          id,
+          before: previous,
+          after: document,
+        })),
       );
       for (const listener of writeListeners) {
         try {
@@ -192,13 +202,15 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     const current = active;
     if (current === null || closed) return;
     // Through convex-test's scheduler, so the run is a durable job like any `runAfter(0, …)`.
-    await environment.run(() => current.instance.t.runInComponent("", async (ctx) => {
-      await ctx.scheduler.runAfter(
-        0,
-        makeFunctionReference(cron.udfPath),
-        (cron.args[0] ?? {}) as Record<string, Value>,
-      );
-    }));
+    await environment.run(() =>
+      current.instance.t.runInComponent("", async (ctx) => {
+        await ctx.scheduler.runAfter(
+          0,
+          makeFunctionReference(cron.udfPath),
+          (cron.args[0] ?? {}) as Record<string, Value>,
+        );
+      }),
+    );
   }
   const crons = createCronRunner(store, fireCron);
 
@@ -212,7 +224,11 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
       (a, b) => componentDepth(a.deployment.componentPath) - componentDepth(b.deployment.componentPath),
     )) {
       if (component.deployment.componentPath !== "") {
-        instance.registerComponent(component.deployment.componentPath, component.schema, captureMutationResults(component.modules));
+        instance.registerComponent(
+          component.deployment.componentPath,
+          component.schema,
+          captureMutationResults(component.modules),
+        );
       }
     }
     setDeploymentJwtKey(instance.global, jwtKey);
@@ -288,19 +304,24 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     async run(request): Promise<RunResult> {
       const requestId = newRequestId();
       let actionTimer: NodeJS.Timeout | undefined;
-      const { context, outcome } = await environment.run(() => withRunContext(async (context) => {
-        if (closed) throw new Error("The engine is closed");
-        const current = active;
-        const component = current?.components.get(request.componentPath);
-        const resolved = await resolveFunction(component, request);
-        const { modulePath, exportName } = parseUdfPath(resolved.udfPath);
-        context.runtime = component?.runtimeOf(modulePath) ?? null;
-        if (resolved.type === "action") {
-          actionTimer = setTimeout(() => context.terminate(new ActionTimeoutError(actionTimeoutMs, exportName)), actionTimeoutMs);
-        }
-        const accessor = accessorFor(current!.instance.t, request.caller);
-        return await accessor[resolved.type](functionHandle(request.componentPath, resolved.udfPath), request.args);
-      }));
+      const { context, outcome } = await environment.run(() =>
+        withRunContext(async (context) => {
+          if (closed) throw new Error("The engine is closed");
+          const current = active;
+          const component = current?.components.get(request.componentPath);
+          const resolved = await resolveFunction(component, request);
+          const { modulePath, exportName } = parseUdfPath(resolved.udfPath);
+          context.runtime = component?.runtimeOf(modulePath) ?? null;
+          if (resolved.type === "action") {
+            actionTimer = setTimeout(
+              () => context.terminate(new ActionTimeoutError(actionTimeoutMs, exportName)),
+              actionTimeoutMs,
+            );
+          }
+          const accessor = accessorFor(current!.instance.t, request.caller);
+          return await accessor[resolved.type](functionHandle(request.componentPath, resolved.udfPath), request.args);
+        }),
+      );
       clearTimeout(actionTimer);
       if (outcome.ok && context.persistError === null) {
         return { status: "success", value: outcome.value, logLines: context.logLines };
@@ -350,7 +371,10 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
 
     mutationRecords,
 
-    serveStorage: createStorageHttp({ urls: storageUrls, instance: () => (closed ? null : (active?.instance ?? null)) }),
+    serveStorage: createStorageHttp({
+      urls: storageUrls,
+      instance: () => (closed ? null : (active?.instance ?? null)),
+    }),
 
     adminData: createAdminData({ instance: () => (closed ? null : (active?.instance ?? null)), fileBytes }),
 
@@ -364,16 +388,24 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         fetch(path: string, init: RequestInit): Promise<unknown>;
       };
       const root = current.components.get("");
-      const { context, outcome } = await environment.run(() => withRunContext(() =>
-        runHttpAction({ loadHttpModule: () => root?.load("http") ?? null, fetch: (p, i) => accessor.fetch(p, i) }, request, options),
-      ));
+      const { context, outcome } = await environment.run(() =>
+        withRunContext(() =>
+          runHttpAction(
+            { loadHttpModule: () => root?.load("http") ?? null, fetch: (p, i) => accessor.fetch(p, i) },
+            request,
+            options,
+          ),
+        ),
+      );
       options?.onLogLines?.(context.logLines);
       if (!outcome.ok) throw outcome.error;
       // A write of the action's mutations that never became durable must not look like success.
       const persistError = context.persistError;
       if (persistError !== null) {
         return Response.json(
-          { code: `[Request ID: ${newRequestId()}] Server Error: convex-local could not write to its store: ${String(persistError)}` },
+          {
+            code: `[Request ID: ${newRequestId()}] Server Error: convex-local could not write to its store: ${String(persistError)}`,
+          },
           { status: 500 },
         );
       }

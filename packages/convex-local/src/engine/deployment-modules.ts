@@ -48,7 +48,10 @@ function readRuntime(file: string): FunctionRuntime {
 }
 
 async function importFile(file: string, version: string): Promise<Record<string, unknown>> {
-  const module = (await import(`${pathToFileURL(file).href}?v=${encodeURIComponent(version)}`)) as Record<string, unknown>;
+  const module = (await import(`${pathToFileURL(file).href}?v=${encodeURIComponent(version)}`)) as Record<
+    string,
+    unknown
+  >;
   wrapActionHandlers(module);
   validateWithBackendTexts(module);
   return module;

@@ -15,7 +15,14 @@ import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConvexLocal } from "../server/start-convex-local.ts";
-import { copyFixtureApp, dataDirIn, makeScratchDir, pushOnce, runCli, startTestServer } from "../test-fixtures/cli-harness.ts";
+import {
+  copyFixtureApp,
+  dataDirIn,
+  makeScratchDir,
+  pushOnce,
+  runCli,
+  startTestServer,
+} from "../test-fixtures/cli-harness.ts";
 
 const api = anyApi;
 const PREFIX = /^\[Request ID: [0-9a-f]{16}\] Server Error\n/;
@@ -73,10 +80,15 @@ describe("uncaught errors", () => {
   });
 
   it("read the same over the WebSocket client", async () => {
-    const socket = new ConvexClient(server.cloudUrl, { webSocketConstructor: globalThis.WebSocket, unsavedChangesWarning: false });
+    const socket = new ConvexClient(server.cloudUrl, {
+      webSocketConstructor: globalThis.WebSocket,
+      unsavedChangesWarning: false,
+    });
     try {
       const error = await failureOf(socket.mutation(api.errors.throwSubclass, {}));
-      expect(error.message).toContain('Uncaught QuotaError: {"code":"QUOTA","limit":3}\n    at handler (../convex/errors.ts:39:11)');
+      expect(error.message).toContain(
+        'Uncaught QuotaError: {"code":"QUOTA","limit":3}\n    at handler (../convex/errors.ts:39:11)',
+      );
       expect(error.data).toEqual({ code: "QUOTA", limit: 3 });
     } finally {
       await socket.close();
@@ -154,7 +166,9 @@ describe("argument and return validators", () => {
 
 describe("functions that can't be called", () => {
   it("are 'Could not find public function' on the public routes, missing or internal alike", async () => {
-    expect(await errorText(client.query(api.errors.nope, {}))).toBe("Could not find public function for 'errors:nope'.");
+    expect(await errorText(client.query(api.errors.nope, {}))).toBe(
+      "Could not find public function for 'errors:nope'.",
+    );
     expect(await errorText(client.query(api.errors.innerQuery, {}))).toBe(
       "Could not find public function for 'errors:innerQuery'.",
     );
@@ -163,7 +177,9 @@ describe("functions that can't be called", () => {
   it("ask whether `npx convex dev` ran on the admin route `npx convex run` uses", async () => {
     const result = await runCli(appDir, server, ["run", "errors:nope", "{}"]);
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain("Could not find function for 'errors:nope'. Did you forget to run `npx convex dev`?");
+    expect(result.output).toContain(
+      "Could not find function for 'errors:nope'. Did you forget to run `npx convex dev`?",
+    );
   });
 });
 

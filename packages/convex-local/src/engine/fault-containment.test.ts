@@ -15,7 +15,11 @@ import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixtureApp, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
-import { buildConvexLocal, startConvexLocalProcess, type ConvexLocalProcess } from "../test-fixtures/convex-local-process.ts";
+import {
+  buildConvexLocal,
+  startConvexLocalProcess,
+  type ConvexLocalProcess,
+} from "../test-fixtures/convex-local-process.ts";
 
 const ACTION_TIMEOUT_MS = 1500;
 
@@ -98,7 +102,10 @@ describe('a "use node" action that fails outside its promise chain', () => {
   });
 
   it("times out with Node's message, through the WebSocket client too", async () => {
-    const client = new ConvexClient(server.cloudUrl, { webSocketConstructor: globalThis.WebSocket, unsavedChangesWarning: false });
+    const client = new ConvexClient(server.cloudUrl, {
+      webSocketConstructor: globalThis.WebSocket,
+      unsavedChangesWarning: false,
+    });
     try {
       const started = Date.now();
       expect(await failureOf(client.action(api.nodeCrash.hang, {}))).toContain(
@@ -115,7 +122,9 @@ describe('a "use node" action that fails outside its promise chain', () => {
 describe("a default-runtime action that fails outside its promise chain", () => {
   it("reports the error itself for a timer throw and an unhandled rejection", async () => {
     expect(await failureOf(http.action(api.crash.throwInTimer, {}))).toContain("Uncaught Error: thrown in a timer");
-    expect(await failureOf(http.action(api.crash.rejectUnhandled, {}))).toContain("Uncaught Error: nobody handles this");
+    expect(await failureOf(http.action(api.crash.rejectUnhandled, {}))).toContain(
+      "Uncaught Error: nobody handles this",
+    );
     await expectServerUp();
   });
 
@@ -136,13 +145,17 @@ describe("scheduled jobs", () => {
 
   it("an action job that cancels itself while running ends canceled", async () => {
     const id = (await http.mutation(api.crash.scheduleSelfCancel, { kind: "action" })) as string;
-    expect((await waitForJob(id, (job) => !["pending", "inProgress"].includes(job.state.kind))).state.kind).toBe("canceled");
+    expect((await waitForJob(id, (job) => !["pending", "inProgress"].includes(job.state.kind))).state.kind).toBe(
+      "canceled",
+    );
     await expectServerUp();
   });
 
   it("a job whose timer throws fails, alone", async () => {
     const id = (await http.mutation(api.crash.scheduleCrashingJob, {})) as string;
-    expect((await waitForJob(id, (job) => !["pending", "inProgress"].includes(job.state.kind))).state.kind).toBe("failed");
+    expect((await waitForJob(id, (job) => !["pending", "inProgress"].includes(job.state.kind))).state.kind).toBe(
+      "failed",
+    );
     await expectServerUp();
   });
 });

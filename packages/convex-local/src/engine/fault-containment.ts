@@ -154,7 +154,11 @@ export function containInstance(
  * @example
  * containInstance(global, { componentPathOf, onJobFault: (job, error) => failFaultedJob(() => active.instance, job, error) });
  */
-export function failFaultedJob(instance: () => CapturedInstance | null, job: ScheduledJobRef | null, error: Error): void {
+export function failFaultedJob(
+  instance: () => CapturedInstance | null,
+  job: ScheduledJobRef | null,
+  error: Error,
+): void {
   const thrown = error instanceof UserCodeFault ? error.thrown : error;
   console.error(`Error when running scheduled function ${job?.jobId ?? "(unknown job)"}`, thrown);
   const current = instance();

@@ -59,7 +59,11 @@ describe("uploads through generateUploadUrl", () => {
   it("hands out an upload URL on the deployment's own origin and stores the POSTed body", async () => {
     const uploadUrl = (await client.mutation(api.files.generateUploadUrl, {})) as string;
     expect(uploadUrl.startsWith(`${server.cloudUrl}/api/storage/upload?token=`)).toBe(true);
-    const response = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
+    const response = await fetch(uploadUrl, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "hello",
+    });
     expect(response.status).toBe(200);
     const { storageId } = (await response.json()) as { storageId: string };
     expect(await client.query(api.files.metadata, { id: storageId })).toEqual({
@@ -74,8 +78,15 @@ describe("uploads through generateUploadUrl", () => {
 
   it("answers StorageTokenInvalid for a missing, malformed or forged token", async () => {
     const good = (await client.mutation(api.files.generateUploadUrl, {})) as string;
-    const forged = good.replace(/token=([^.]+)\.(.)/, (_, payload: string, first: string) => `token=${payload}.${first === "A" ? "B" : "A"}`);
-    for (const url of [`${server.cloudUrl}/api/storage/upload`, `${server.cloudUrl}/api/storage/upload?token=nope`, forged]) {
+    const forged = good.replace(
+      /token=([^.]+)\.(.)/,
+      (_, payload: string, first: string) => `token=${payload}.${first === "A" ? "B" : "A"}`,
+    );
+    for (const url of [
+      `${server.cloudUrl}/api/storage/upload`,
+      `${server.cloudUrl}/api/storage/upload?token=nope`,
+      forged,
+    ]) {
       const response = await fetch(url, { method: "POST", body: "x" });
       expect(response.status, url).toBe(401);
       expect(await response.json()).toEqual({
@@ -108,7 +119,10 @@ describe("uploads through generateUploadUrl", () => {
   });
 
   it("a subscribed ConvexClient sees the upload", async () => {
-    const watcher = new ConvexClient(server.cloudUrl, { webSocketConstructor: globalThis.WebSocket, unsavedChangesWarning: false });
+    const watcher = new ConvexClient(server.cloudUrl, {
+      webSocketConstructor: globalThis.WebSocket,
+      unsavedChangesWarning: false,
+    });
     try {
       const sizes: number[][] = [];
       watcher.onUpdate(api.files.list, {}, (files: { size: number }[]) => sizes.push(files.map((file) => file.size)));
@@ -191,7 +205,9 @@ describe("storage functions", () => {
       expect(await client.action(api.files.metadataFromAction, { id })).toBeNull();
       expect(await client.action(api.files.readText, { id })).toBeNull();
       expect((await fetch(url)).status).toBe(404);
-      expect(await failureOf(client.mutation(api.files.remove, { id }))).toContain(`Uncaught Error: storage id ${id} not found`);
+      expect(await failureOf(client.mutation(api.files.remove, { id }))).toContain(
+        `Uncaught Error: storage id ${id} not found`,
+      );
     }
   });
 
@@ -214,7 +230,11 @@ describe("createStorageUrls", () => {
     const token = new URL(urls.uploadUrl("counter")).searchParams.get("token");
     expect(urls.verifyUploadToken(token)).toBe("counter");
     now += UPLOAD_URL_VALIDITY_MS;
-    expect(() => urls.verifyUploadToken(token)).toThrow(expect.objectContaining({ code: "StorageTokenExpired", status: 401 }));
-    expect(urls.fileUrl("counter", "10001_storage")).toMatch(/^http:\/\/127\.0\.0\.1:3210\/api\/storage\/[0-9a-f-]{36}\?component=counter$/);
+    expect(() => urls.verifyUploadToken(token)).toThrow(
+      expect.objectContaining({ code: "StorageTokenExpired", status: 401 }),
+    );
+    expect(urls.fileUrl("counter", "10001_storage")).toMatch(
+      /^http:\/\/127\.0\.0\.1:3210\/api\/storage\/[0-9a-f-]{36}\?component=counter$/,
+    );
   });
 });

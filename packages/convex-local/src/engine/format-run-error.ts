@@ -52,7 +52,9 @@ export function uncaught(name: string, message: string): string {
 function faultText(fault: UserCodeFault, runtime: FunctionRuntime | null): string {
   const { thrown } = fault;
   if (runtime === "node") return withFrames(uncaught(fault.event, fault.message), thrown);
-  return thrown instanceof Error ? withFrames(uncaught(thrown.name, thrown.message), thrown) : uncaught("", String(thrown));
+  return thrown instanceof Error
+    ? withFrames(uncaught(thrown.name, thrown.message), thrown)
+    : uncaught("", String(thrown));
 }
 
 /**
@@ -88,7 +90,8 @@ export function formatRunError(
   runtime: FunctionRuntime | null = null,
 ): { errorMessage: string; errorData?: unknown } {
   const prefix = `[Request ID: ${requestId}] Server Error\n`;
-  if (error instanceof FunctionResolutionError || error instanceof BackendError) return { errorMessage: prefix + error.message };
+  if (error instanceof FunctionResolutionError || error instanceof BackendError)
+    return { errorMessage: prefix + error.message };
   if (error instanceof UserCodeFault) return { errorMessage: prefix + faultText(error, runtime) };
   if (error instanceof ActionTimeoutError) return { errorMessage: prefix + timeoutText(error, runtime) };
   const isConvexError = typeof error === "object" && error !== null && CONVEX_ERROR in error;

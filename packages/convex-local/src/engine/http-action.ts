@@ -25,7 +25,6 @@ export type HttpActionTarget = {
   fetch(path: string, init: RequestInit): Promise<unknown>;
 };
 
-
 type Endpoint = { _handler?: (ctx: Record<string, unknown>, request: Request) => unknown };
 type Router = { lookup: (path: string, method: string) => [Endpoint, string, string] | null };
 type RoutedCall = { request: Request; authError: Error | null };
@@ -51,7 +50,10 @@ function wrapRouter(router: Router): void {
     const handler = endpoint._handler ?? (endpoint as unknown as NonNullable<Endpoint["_handler"]>);
     const swapped: Endpoint = {
       _handler: (ctx, _fakeRequest) =>
-        handler(withNestedCallErrors(call.authError === null ? ctx : { ...ctx, auth: failingAuth(call.authError) }), call.request),
+        handler(
+          withNestedCallErrors(call.authError === null ? ctx : { ...ctx, auth: failingAuth(call.authError) }),
+          call.request,
+        ),
     };
     return [swapped, routedMethod, label];
   };

@@ -47,7 +47,9 @@ describe("durable socket-mutation records (engine)", () => {
     const first = await createEngine({ dataDir, ...URLS });
     await first.deploy(app);
     const key: MutationKey = { sessionId: "session-a", requestId: "0" };
-    const { value, record } = await runKeyedMutation(key, () => call(first, "messages:send", { body: "once", author: "ann" }));
+    const { value, record } = await runKeyedMutation(key, () =>
+      call(first, "messages:send", { body: "once", author: "ann" }),
+    );
     expect(value.status).toBe("success");
     const id = (value as { value: string }).value;
     expect(record).toEqual({ result: id, ts: first.lastCommitTs(), logLines: [] });
@@ -65,7 +67,9 @@ describe("durable socket-mutation records (engine)", () => {
     const dataDir = dirs.dataDir("nested");
     const engine = await createEngine({ dataDir, ...URLS });
     await engine.deploy(app);
-    const bump = await runKeyedMutation({ sessionId: "s", requestId: "1" }, () => call(engine, "messages:bumpCounter", { name: "n" }));
+    const bump = await runKeyedMutation({ sessionId: "s", requestId: "1" }, () =>
+      call(engine, "messages:bumpCounter", { name: "n" }),
+    );
     // `counter.lib.increment` (nested) returns null; bumpCounter returns the count.
     expect(bump.record?.result).toBe(1);
 
@@ -102,7 +106,9 @@ describe("openMutationDedupStore", () => {
   async function capturingHandler(returns: unknown): Promise<(ctx: unknown, args: unknown) => Promise<unknown>> {
     const send = Object.assign(() => undefined, { isMutation: true, isPublic: true, _handler: async () => returns });
     const modules = captureMutationResults({ "/convex/messages.js": async () => ({ send }) });
-    const module = (await modules["/convex/messages.js"]!()) as { send: { _handler: (ctx: unknown, args: unknown) => Promise<unknown> } };
+    const module = (await modules["/convex/messages.js"]!()) as {
+      send: { _handler: (ctx: unknown, args: unknown) => Promise<unknown> };
+    };
     return module.send._handler;
   }
 

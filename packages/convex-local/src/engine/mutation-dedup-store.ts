@@ -145,7 +145,10 @@ export function captureMutationResults(modules: ModuleMap): ModuleMap {
         let wrapped = wrappedModules.get(module);
         if (wrapped === undefined) {
           wrapped = Object.fromEntries(
-            Object.entries(module).map(([name, value]) => [name, isRegisteredMutation(value) ? capturingMutation(value) : value]),
+            Object.entries(module).map(([name, value]) => [
+              name,
+              isRegisteredMutation(value) ? capturingMutation(value) : value,
+            ]),
           );
           wrappedModules.set(module, wrapped);
         }
@@ -219,7 +222,14 @@ export function openMutationDedupStore(
       const { sessionId, requestId } = marker.key;
       return () => {
         const at = now();
-        insert.run(sessionId, requestId, ts.toString(), JSON.stringify(record.result), JSON.stringify(record.logLines), at);
+        insert.run(
+          sessionId,
+          requestId,
+          ts.toString(),
+          JSON.stringify(record.result),
+          JSON.stringify(record.logLines),
+          at,
+        );
         if (at - prunedAt >= PRUNE_EVERY_MS) {
           prunedAt = at;
           prune.run(at - retentionMs);
@@ -229,8 +239,7 @@ export function openMutationDedupStore(
     },
     lookup({ sessionId, requestId }) {
       const row = select.get(sessionId, requestId, now() - retentionMs) as
-        | { ts: string; result: string; log_lines: string }
-        | undefined;
+        { ts: string; result: string; log_lines: string } | undefined;
       if (row === undefined) return null;
       return { result: JSON.parse(row.result), ts: BigInt(row.ts), logLines: JSON.parse(row.log_lines) as string[] };
     },

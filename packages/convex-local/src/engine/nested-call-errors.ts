@@ -33,7 +33,9 @@ const WRAPPED = Symbol.for("convex-local.nestedCallErrors");
 export function nestedCallError(error: unknown): Error & { data?: unknown } {
   // The backend's own errors (a callee's bad arguments or return value) cross without `Uncaught`.
   const text =
-    error instanceof FunctionResolutionError || error instanceof BackendError ? error.message : uncaughtErrorText(error);
+    error instanceof FunctionResolutionError || error instanceof BackendError
+      ? error.message
+      : uncaughtErrorText(error);
   // The backend's `JsError` prints a newline after its message even without frames.
   const crossing: Error & { data?: unknown } = new Error(text.endsWith("\n") ? text : `${text}\n`);
   if (typeof error === "object" && error !== null && CONVEX_ERROR in error) {
@@ -70,7 +72,10 @@ export function convertNestedSyscallErrors(global: InternalGlobal): void {
   });
 }
 
-type NestedCalls = Record<"runQuery" | "runMutation" | "runAction", ((...args: unknown[]) => Promise<unknown>) | undefined>;
+type NestedCalls = Record<
+  "runQuery" | "runMutation" | "runAction",
+  ((...args: unknown[]) => Promise<unknown>) | undefined
+>;
 
 /**
  * The ctx with its `runQuery`/`runMutation`/`runAction` converting errors,

@@ -7,7 +7,11 @@
  */
 
 /** One bound of a serialized index range (`1.0/queryStream` / `1.0/queryPage` sources). */
-export type RangeBound = { type: "Eq" | "Gt" | "Gte" | "Lt" | "Lte"; fieldPath: string; value: string | number | boolean | null };
+export type RangeBound = {
+  type: "Eq" | "Gt" | "Gte" | "Lt" | "Lte";
+  fieldPath: string;
+  value: string | number | boolean | null;
+};
 
 /** A serialized `IndexRange` query source, narrowed to what {@link documentInRange} can evaluate. */
 export type IndexRangeRead = { tableName: string; bounds: RangeBound[] };
@@ -30,7 +34,8 @@ export function indexRangeRead(source: unknown): IndexRangeRead | null {
   const bounds: RangeBound[] = [];
   for (const bound of range as { type?: unknown; fieldPath?: unknown; value?: unknown }[]) {
     const { value } = bound;
-    const scalar = value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+    const scalar =
+      value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
     if (!BOUND_TYPES.has(bound.type as string) || typeof bound.fieldPath !== "string" || !scalar) return null;
     bounds.push({ type: bound.type as RangeBound["type"], fieldPath: bound.fieldPath, value });
   }
@@ -87,7 +92,15 @@ export function documentInRange(document: Record<string, unknown>, bounds: reado
     const cmp = compareValues(fieldValue(document, bound.fieldPath), bound.value);
     if (cmp === null) continue;
     const inside =
-      bound.type === "Eq" ? cmp === 0 : bound.type === "Gt" ? cmp > 0 : bound.type === "Gte" ? cmp >= 0 : bound.type === "Lt" ? cmp < 0 : cmp <= 0;
+      bound.type === "Eq"
+        ? cmp === 0
+        : bound.type === "Gt"
+          ? cmp > 0
+          : bound.type === "Gte"
+            ? cmp >= 0
+            : bound.type === "Lt"
+              ? cmp < 0
+              : cmp <= 0;
     if (!inside) return false;
   }
   return true;

@@ -18,29 +18,48 @@ import { observeReadSets, trackReads } from "./read-set-tracking.ts";
 type QCtx = GenericQueryCtx<GenericDataModel>;
 type Ctx = GenericMutationCtx<GenericDataModel>;
 
-const schema = defineSchema({ notes: defineTable({ text: v.string() }).index("by_text", ["text"]), other: defineTable({}) });
+const schema = defineSchema({
+  notes: defineTable({ text: v.string() }).index("by_text", ["text"]),
+  other: defineTable({}),
+});
 const componentSchema = defineSchema({ items: defineTable({ n: v.number() }) });
 
 const rootFunctions = {
-  add: mutationGeneric({ args: { text: v.string() }, handler: async (ctx: Ctx, { text }) => await ctx.db.insert("notes", { text }) }),
-  remove: mutationGeneric({ args: { id: v.string() }, handler: async (ctx: Ctx, { id }) => await ctx.db.delete(id as never) }),
+  add: mutationGeneric({
+    args: { text: v.string() },
+    handler: async (ctx: Ctx, { text }) => await ctx.db.insert("notes", { text }),
+  }),
+  remove: mutationGeneric({
+    args: { id: v.string() },
+    handler: async (ctx: Ctx, { id }) => await ctx.db.delete(id as never),
+  }),
   list: queryGeneric({ args: {}, handler: async (ctx: QCtx) => (await ctx.db.query("notes").collect()).length }),
   byText: queryGeneric({
     args: { text: v.string() },
     handler: async (ctx: QCtx, { text }) =>
-      (await ctx.db.query("notes").withIndex("by_text", (q) => q.eq("text", text)).collect()).length,
+      (
+        await ctx.db
+          .query("notes")
+          .withIndex("by_text", (q) => q.eq("text", text))
+          .collect()
+      ).length,
   }),
   byId: queryGeneric({ args: { id: v.string() }, handler: async (ctx: QCtx, { id }) => await ctx.db.get(id as never) }),
   countItems: queryGeneric({
     args: {},
-    handler: async (ctx: QCtx) => await ctx.runQuery(functionHandle("comp", "fns:count") as FunctionHandle<"query">, {}),
+    handler: async (ctx: QCtx) =>
+      await ctx.runQuery(functionHandle("comp", "fns:count") as FunctionHandle<"query">, {}),
   }),
   page: queryGeneric({
     args: { numItems: v.number() },
     handler: async (ctx: QCtx, { numItems }) => {
       const options: PaginationOptions = { numItems, cursor: null };
       const result = await ctx.db.query("notes").withIndex("by_text").paginate(options);
-      return { texts: result.page.map((note) => note.text), continueCursor: result.continueCursor, isDone: result.isDone };
+      return {
+        texts: result.page.map((note) => note.text),
+        continueCursor: result.continueCursor,
+        isDone: result.isDone,
+      };
     },
   }),
 };
@@ -58,7 +77,8 @@ function setup() {
   observeReadSets(instance.global);
   const query = (name: string, args: Record<string, unknown> = {}, journal: string | null = null) =>
     trackReads({ componentPath: "", journal }, () => instance.t.query(functionHandle("", `fns:${name}`), args));
-  const mutate = (name: string, args: Record<string, unknown>) => instance.t.mutation(functionHandle("", `fns:${name}`), args);
+  const mutate = (name: string, args: Record<string, unknown>) =>
+    instance.t.mutation(functionHandle("", `fns:${name}`), args);
   return { query, mutate };
 }
 

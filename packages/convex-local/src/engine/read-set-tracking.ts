@@ -128,8 +128,7 @@ export function observeReadSets(global: InternalGlobal): void {
           if (typeof id === "string") frame.tracking.readSet.documents.add(readSetKey(frame.componentPath, id));
           break;
         }
-        case "1.0/count":
-        {
+        case "1.0/count": {
           const { table } = JSON.parse(jsonArgs) as { table?: unknown };
           readTable(frame, typeof table === "string" ? table : null);
           break;

@@ -150,7 +150,12 @@ const CAPTURED = new Set([...Object.keys(LEVELS), "time", "timeLog", "timeEnd"])
  */
 export function formatLogLine(method: string, args: unknown[]): string {
   const messages = args.map((arg) => inspect(arg, { depth: 5, breakLength: Infinity }));
-  if (method === "trace") messages.push(`\n${userFrames(new Error()).map((frame) => `${frame}\n`).join("")}`);
+  if (method === "trace")
+    messages.push(
+      `\n${userFrames(new Error())
+        .map((frame) => `${frame}\n`)
+        .join("")}`,
+    );
   return `[${LEVELS[method] ?? "LOG"}] ${messages.join(" ")}`;
 }
 

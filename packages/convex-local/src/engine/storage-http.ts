@@ -73,7 +73,8 @@ export function createStorageHttp(options: {
     const db = instance.global.components[componentPath]?.db;
     if (db === undefined) return null;
     const index = new Map<string, string>();
-    for (const document of tableDocuments(db, "_storage")) index.set(urls.fileUuid(componentPath, document._id), document._id);
+    for (const document of tableDocuments(db, "_storage"))
+      index.set(urls.fileUuid(componentPath, document._id), document._id);
     uuidIndex.set(componentPath, index);
     return index.get(uuid) ?? null;
   }
@@ -91,10 +92,14 @@ export function createStorageHttp(options: {
     const contentType = request.headers.get("content-type");
     const blob = new Blob([bytes], contentType === null ? {} : { type: contentType });
     const { context, outcome } = await withRunContext(() =>
-      instance.t.runInComponent(componentPath, async (ctx) => await (ctx as unknown as StorageStore).storage.store(blob)),
+      instance.t.runInComponent(
+        componentPath,
+        async (ctx) => await (ctx as unknown as StorageStore).storage.store(blob),
+      ),
     );
     if (!outcome.ok) throw outcome.error;
-    if (context.persistError !== null) throw new Error(`convex-local could not write to its store: ${String(context.persistError)}`);
+    if (context.persistError !== null)
+      throw new Error(`convex-local could not write to its store: ${String(context.persistError)}`);
     return Response.json({ storageId: outcome.value });
   }
 
@@ -123,7 +128,11 @@ export function createStorageHttp(options: {
     if (range === "all" || size === 0) {
       const sha256 = typeof file.document.sha256 === "string" ? file.document.sha256 : null;
       return new Response(file.blob, {
-        headers: { ...headers, "content-length": String(size), ...(sha256 === null ? {} : { digest: `sha-256=${sha256}` }) },
+        headers: {
+          ...headers,
+          "content-length": String(size),
+          ...(sha256 === null ? {} : { digest: `sha-256=${sha256}` }),
+        },
       });
     }
     return new Response(file.blob.slice(range.start, range.end + 1), {

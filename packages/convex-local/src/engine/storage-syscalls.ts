@@ -33,8 +33,9 @@ export function installStorageSyscalls(
   wrapSyscalls(global, {
     async: (original) => {
       const storageDocument = async (storageId: unknown): Promise<StorageDocument | null> =>
-        JSON.parse(await original("1.0/get", JSON.stringify({ id: storageId, isSystem: true, table: "_storage" }))) as
-          StorageDocument | null;
+        JSON.parse(
+          await original("1.0/get", JSON.stringify({ id: storageId, isSystem: true, table: "_storage" })),
+        ) as StorageDocument | null;
       return async (op, jsonArgs) => {
         switch (op) {
           case "1.0/storageGenerateUploadUrl":
@@ -57,7 +58,8 @@ export function installStorageSyscalls(
           }
           case "1.0/storageDelete": {
             const { storageId } = JSON.parse(jsonArgs) as { storageId: unknown };
-            if ((await storageDocument(storageId)) === null) throw new Error(`storage id ${String(storageId)} not found`);
+            if ((await storageDocument(storageId)) === null)
+              throw new Error(`storage id ${String(storageId)} not found`);
             return await original(op, jsonArgs);
           }
           default:
@@ -75,7 +77,9 @@ export function installStorageSyscalls(
       }
       const expected = storeOptions?.sha256;
       if (expected !== undefined) {
-        const actual = createHash("sha256").update(new Uint8Array(await blob.arrayBuffer())).digest("base64");
+        const actual = createHash("sha256")
+          .update(new Uint8Array(await blob.arrayBuffer()))
+          .digest("base64");
         if (expected !== actual) throw new Error(`Sha256 mismatch. Expected: ${String(expected)} Actual: ${actual}`);
       }
       return await original(op, args);

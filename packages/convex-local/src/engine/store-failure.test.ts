@@ -60,8 +60,12 @@ afterAll(async () => {
 describe("a commit the store can't write", () => {
   it("fails that mutation and undoes it; the next mutation works, and a restart agrees", async () => {
     await client.mutation(api.systemTables.addItem, { text: "before" });
-    const message = await whileStoreLocked(() => failureOf(client.mutation(api.systemTables.addItem, { text: "lost" })));
-    expect(message).toMatch(/^\[Request ID: [0-9a-f]{16}\] Server Error\nUncaught Error: convex-local could not write to its store: .*database is locked/);
+    const message = await whileStoreLocked(() =>
+      failureOf(client.mutation(api.systemTables.addItem, { text: "lost" })),
+    );
+    expect(message).toMatch(
+      /^\[Request ID: [0-9a-f]{16}\] Server Error\nUncaught Error: convex-local could not write to its store: .*database is locked/,
+    );
     expect(await texts(), "the failed write is not visible").toEqual(["before"]);
     await client.mutation(api.systemTables.addItem, { text: "after" });
     expect(await texts()).toEqual(["before", "after"]);

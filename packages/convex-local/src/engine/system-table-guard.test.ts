@@ -64,7 +64,9 @@ describe("the system-table guard, through ConvexHttpClient", () => {
         expect(await failureOf(client.mutation(mutation, { id }))).toContain(`Uncaught Error: ${SYSTEM_TABLE_ONLY}`);
       }
     }
-    expect(await client.query(api.systemTables.systemGetAny, { id: jobId })).toMatchObject({ state: { kind: "pending" } });
+    expect(await client.query(api.systemTables.systemGetAny, { id: jobId })).toMatchObject({
+      state: { kind: "pending" },
+    });
     expect(await client.action(api.files.readText, { id: fileId })).toBe("bytes");
   });
 

@@ -82,7 +82,10 @@ export function userFrames(error: unknown): string[] {
     const entry = sourceMapOf(location.file)?.findEntry(location.line - 1, location.column - 1);
     if (entry === undefined || !("originalSource" in entry)) continue;
     const place = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
-    mapped.push({ line: label === null ? `    at ${place}` : `    at ${functionLabel(label)} (${place})`, source: entry.originalSource });
+    mapped.push({
+      line: label === null ? `    at ${place}` : `    at ${functionLabel(label)} (${place})`,
+      source: entry.originalSource,
+    });
   }
   while (mapped.length > 0 && isOmittable(mapped[0]!.source)) mapped.shift();
   while (mapped.length > 0 && isOmittable(mapped.at(-1)!.source)) mapped.pop();

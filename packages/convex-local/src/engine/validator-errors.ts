@@ -25,7 +25,7 @@ type FieldJson = { fieldType: ValidatorJson; optional: boolean };
 
 /** Object keys in the backend's order (a `BTreeMap` of field names: byte order). */
 function sortedKeys(object: object): string[] {
-  return Object.keys(object).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  return Object.keys(object).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
 /** A float the way Rust's `{:?}` prints an `f64`: `1.0`, `0.5`, `1e-5`, `1e16`, `NaN`, `inf`. */
@@ -100,7 +100,9 @@ export function validatorText(validator: ValidatorJson): string {
     }
     case "object": {
       const fields = (validator as { value: Record<string, FieldJson> }).value;
-      return `v.object({${sortedKeys(fields).map((key) => `${key}: ${fieldText(fields[key]!)}`).join(", ")}})`;
+      return `v.object({${sortedKeys(fields)
+        .map((key) => `${key}: ${fieldText(fields[key]!)}`)
+        .join(", ")}})`;
     }
     case "union":
       return `v.union(${(validator as { value: ValidatorJson[] }).value.map(validatorText).join(", ")})`;
@@ -117,7 +119,10 @@ function failure(render: (context: string) => string): Failure {
 }
 
 function noMatch(value: unknown, validator: ValidatorJson): Failure {
-  return failure((context) => `Value does not match validator.\n${context}\nValue: ${valueText(value)}\nValidator: ${validatorText(validator)}`);
+  return failure(
+    (context) =>
+      `Value does not match validator.\n${context}\nValue: ${valueText(value)}\nValidator: ${validatorText(validator)}`,
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -166,7 +171,8 @@ function check(validator: ValidatorJson, value: unknown): Failure | null {
       const literal = jsonToConvex((validator as { value: JSONValue }).value);
       if (sameValue(value, literal)) return null;
       return failure(
-        (context) => `\`${valueText(value)}\` does not match literal validator \`v.literal(${literalText((validator as { value: JSONValue }).value)})\`.${context}`,
+        (context) =>
+          `\`${valueText(value)}\` does not match literal validator \`v.literal(${literalText((validator as { value: JSONValue }).value)})\`.${context}`,
       );
     }
     case "array": {
@@ -208,7 +214,8 @@ function check(validator: ValidatorJson, value: unknown): Failure | null {
       for (const name of sortedKeys(value)) {
         if (value[name] !== undefined && !(name in fields)) {
           return failure(
-            (context) => `Object contains extra field \`${name}\` that is not in the validator.\n${context}\n${objectText()}`,
+            (context) =>
+              `Object contains extra field \`${name}\` that is not in the validator.\n${context}\n${objectText()}`,
           );
         }
       }

@@ -19,7 +19,11 @@ describe("convex-test internals the snapshot import relies on", () => {
       expect(tableNameFromId(fresh)).toBe("notes");
       stageDocument(db, restored);
       stageDocument(db, { _id: fresh, _creationTime: nextCreationTime(db), text: "fresh" });
-      stageDocument(instance.global.components.comp!.db, { _id: "000000000000000000010007items", _creationTime: 1, n: 7 });
+      stageDocument(instance.global.components.comp!.db, {
+        _id: "000000000000000000010007items",
+        _creationTime: 1,
+        n: 7,
+      });
     });
     const notes = (await instance.t.query(functionHandle("", "fns:list"), {})) as { text: string }[];
     expect(notes.map((n) => n.text).sort()).toEqual(["fresh", "restored"]);
@@ -58,8 +62,8 @@ describe("convex-test internals the snapshot import relies on", () => {
 
   test("writes outside a transaction are refused", () => {
     const instance = newInstance();
-    expect(() => stageDocument(root(instance), { _id: "000000000000000000010800notes", _creationTime: 1, text: "x" })).toThrow(
-      /open transaction/,
-    );
+    expect(() =>
+      stageDocument(root(instance), { _id: "000000000000000000010800notes", _creationTime: 1, text: "x" }),
+    ).toThrow(/open transaction/);
   });
 });

@@ -11,7 +11,10 @@ import type { InternalDatabase, InternalDocument } from "./types.ts";
  * const file = committedFile(db, storageId);
  * if (file) return new Response(file.blob);
  */
-export function committedFile(db: InternalDatabase, storageId: string): { document: InternalDocument; blob: Blob } | null {
+export function committedFile(
+  db: InternalDatabase,
+  storageId: string,
+): { document: InternalDocument; blob: Blob } | null {
   const document = db._documents[storageId];
   const blob = db._storage[storageId];
   if (document === undefined || blob === undefined) return null;

@@ -67,7 +67,11 @@ describe("convex-test internals convex-local relies on", () => {
     const keep = (await instance.t.mutation(functionHandle("", "fns:add"), { text: "keep" })) as string;
     const fileId = (await instance.t.action(functionHandle("", "fns:storeFile"), {})) as string;
     const db = root(instance);
-    const before = { documents: { ...db._documents }, notes: [...db._tableIds.get("notes")!], storage: { ...db._storage } };
+    const before = {
+      documents: { ...db._documents },
+      notes: [...db._tableIds.get("notes")!],
+      storage: { ...db._storage },
+    };
     hookCommits(instance.global.transactionManager, () => {
       throw new Error("disk full");
     });

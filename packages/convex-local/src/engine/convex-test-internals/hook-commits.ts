@@ -96,7 +96,9 @@ export function hookCommits(
         fileIds: [...(db._pendingFiles.at(-1)?.keys() ?? [])],
         // `_documents` still holds the committed versions until `original` applies the writes.
         previous: new Map(ids.map((id) => [id, db._documents[id] ?? null])),
-        previousFiles: new Map(ids.flatMap((id) => (db._storage[id] === undefined ? [] : [[id, db._storage[id]] as const]))),
+        previousFiles: new Map(
+          ids.flatMap((id) => (db._storage[id] === undefined ? [] : [[id, db._storage[id]] as const])),
+        ),
       };
     });
     const ts = original.call(this, isNested);

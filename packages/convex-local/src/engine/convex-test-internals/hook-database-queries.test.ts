@@ -58,7 +58,10 @@ describe("convex-test internals convex-local relies on", () => {
         reset() {},
       });
       const texts = await t.run(async (ctx) => {
-        const first = await ctx.db.query("notes").withIndex("by_text", (q) => q.gte("text", "b")).first();
+        const first = await ctx.db
+          .query("notes")
+          .withIndex("by_text", (q) => q.gte("text", "b"))
+          .first();
         await ctx.db.patch(first!._id as never, { text: "bb" });
         await ctx.db.insert("notes", { text: "d" });
         const page = await byText(ctx).order("desc").take(3);

@@ -7,6 +7,7 @@
  * while convex-test keeps validating ranges, applying filters and limits,
  * paging and counting reads.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the {@link}s in this file's TSDoc
 import type { hookDatabaseQueries } from "./hook-database-queries.ts";
 import type { InternalDatabase, InternalDocument } from "./types.ts";
 

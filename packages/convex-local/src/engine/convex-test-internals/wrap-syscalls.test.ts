@@ -12,12 +12,14 @@ describe("convex-test internals convex-local relies on", () => {
     const instance = newInstance();
     const seen: string[] = [];
     wrapSyncSyscall(instance.global, (original) => (op, json) => {
-      if (op === "1.0/queryStream") seen.push(`sync ${op} ${JSON.stringify((JSON.parse(json) as { query: { source: unknown } }).query.source)}`);
+      if (op === "1.0/queryStream")
+        seen.push(`sync ${op} ${JSON.stringify((JSON.parse(json) as { query: { source: unknown } }).query.source)}`);
       return original(op, json);
     });
     wrapSyscalls(instance.global, {
       async: (original) => async (op, json) => {
-        if (op === "1.0/runUdf") seen.push(`async ${op} ${(JSON.parse(json) as { functionHandle?: string }).functionHandle}`);
+        if (op === "1.0/runUdf")
+          seen.push(`async ${op} ${(JSON.parse(json) as { functionHandle?: string }).functionHandle}`);
         return await original(op, json);
       },
     });

@@ -29,7 +29,10 @@ let openGate: () => void = () => {};
 export const gate = { promise: new Promise<void>((resolve) => (openGate = resolve)), resolve: () => openGate() };
 
 /** The root component's schema: `notes` and `log`. */
-export const schema = defineSchema({ notes: defineTable({ text: v.string() }), log: defineTable({ entry: v.string() }) });
+export const schema = defineSchema({
+  notes: defineTable({ text: v.string() }),
+  log: defineTable({ entry: v.string() }),
+});
 /** The `comp` component's schema: `items`. */
 export const componentSchema = defineSchema({ items: defineTable({ n: v.number() }) });
 

@@ -1,6 +1,12 @@
 import { v } from "convex/values";
 import { anyApi as internal } from "convex/server";
-import { actionGeneric as action, internalActionGeneric as internalAction, internalMutationGeneric as internalMutation, mutationGeneric as mutation, queryGeneric as query } from "convex/server";
+import {
+  actionGeneric as action,
+  internalActionGeneric as internalAction,
+  internalMutationGeneric as internalMutation,
+  mutationGeneric as mutation,
+  queryGeneric as query,
+} from "convex/server";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

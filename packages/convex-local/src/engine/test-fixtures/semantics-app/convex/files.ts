@@ -23,7 +23,10 @@ export const readText = action({
 
 export const generateUploadUrl = mutation({ args: {}, handler: async (ctx) => await ctx.storage.generateUploadUrl() });
 
-export const url = query({ args: { id: v.id("_storage") }, handler: async (ctx, { id }) => await ctx.storage.getUrl(id) });
+export const url = query({
+  args: { id: v.id("_storage") },
+  handler: async (ctx, { id }) => await ctx.storage.getUrl(id),
+});
 
 export const urlFromAction = action({
   args: { id: v.id("_storage") },
@@ -41,7 +44,10 @@ export const metadataFromAction = action({
   handler: async (ctx, { id }) => await ctx.storage.getMetadata(id),
 });
 
-export const remove = mutation({ args: { id: v.id("_storage") }, handler: async (ctx, { id }) => await ctx.storage.delete(id) });
+export const remove = mutation({
+  args: { id: v.id("_storage") },
+  handler: async (ctx, { id }) => await ctx.storage.delete(id),
+});
 
 export const removeFromAction = action({
   args: { id: v.id("_storage") },
