@@ -31,7 +31,7 @@ export {
 export { fileDigest } from "./convex-test-internals/file-digest.ts";
 export { functionHandle, scheduledTargetComponent } from "./convex-test-internals/function-handle.ts";
 export { hookCommits, type CommittedTransaction, type ComponentCommit } from "./convex-test-internals/hook-commits.ts";
-export { hookDatabaseQueries } from "./convex-test-internals/hook-database-queries.ts";
+export { hookDatabaseQueries, resolveQuery } from "./convex-test-internals/hook-database-queries.ts";
 export {
   adoptDatabase,
   redirectComponents,

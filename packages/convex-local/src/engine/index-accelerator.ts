@@ -48,6 +48,8 @@ import {
   withPendingWrites,
   type DocumentSequence,
 } from "./index-range-view.ts";
+import { stagedIndexError } from "./staged-indexes.ts";
+import { paginateSearch, resolveSearch } from "./text-search.ts";
 
 /** How queries were answered since the process started. */
 export type IndexAcceleratorStats = {
@@ -198,6 +200,10 @@ function idsOf(docs: ArrayLike<InternalDocument>): string {
 }
 
 function resolveQuerySource(db: InternalDatabase, query: InternalQuery, stock: StockResolution): ResolvedQuerySource {
+  // Every query source passes here, so staged indexes are refused here (`staged-indexes.ts`).
+  const staged = stagedIndexError(db, query.source);
+  if (staged !== null) throw new Error(staged);
+  if (query.source.type === "Search") return resolveSearch(db, query, stock);
   if (bypass) return stock.all();
   if (query.operators?.some((operator) => "filter" in operator)) stats.withDatabaseFilter += 1;
   const plan = planRange(db, query.source);
@@ -240,6 +246,8 @@ type PageSummary = {
 };
 
 function paginate(db: InternalDatabase, args: InternalPaginateArgs, stock: () => unknown): unknown {
+  // Search results are in relevance order, which convex-test's `_id` cursors can't page (`text-search.ts`).
+  if (args.query.source.type === "Search") return paginateSearch(db, args);
   // Without a cursor the page starts at the run's start; the lazy view makes that cheap already.
   if (bypass || typeof args.cursor !== "string") return stock();
   seekCursors.set(db, args.cursor);

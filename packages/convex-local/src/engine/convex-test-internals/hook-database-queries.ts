@@ -116,3 +116,14 @@ export function hookDatabaseQueries(hooks: DatabaseQueryHooks | null): void {
 export function reportDatabaseReset(db: InternalDatabase): void {
   databaseHooks?.reset(db);
 }
+
+/**
+ * Resolves `query` on `db` the way a stream or page would (through the
+ * installed hooks), for a `paginate` hook that pages a source itself.
+ *
+ * @example
+ * const { sortedDocs, filterFn } = resolveQuery(db, args.query);
+ */
+export function resolveQuery(db: InternalDatabase, query: InternalQuery): ResolvedQuerySource {
+  return (db as PatchableDatabase)._resolveQuerySource(query);
+}
