@@ -107,7 +107,8 @@ export const tables = {
     expiresAt: v.optional(v.union(v.null(), v.number())),
     alg: v.optional(v.union(v.null(), v.string())),
     crv: v.optional(v.union(v.null(), v.string())),
-  }).index("id", ["id"]),
+  })
+    .index("id", ["id"]),
   organization: defineTable({
     id: v.optional(v.string()),
     name: v.string(),
