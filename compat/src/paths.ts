@@ -9,6 +9,9 @@ export const PRIOR_ART_NODE_MODULES = join(COMPAT_DIR, "prior-art/node_modules")
 /** The workspace's packages: `convex-better-auth` (symlinked), better-auth 1.7, convex 1.49. */
 export const WORKSPACE_NODE_MODULES = join(WORKSPACE_DIR, "node_modules");
 export const CONVEX_LOCAL_BIN = join(WORKSPACE_DIR, "packages/convex-local/bin/convex-local.js");
-/** The guide's Convex code (app shape A). */
-export const GUIDE_APP_DIR = join(WORKSPACE_DIR, "examples/next/convex");
+/**
+ * The guide's Convex code as the guide writes it (app shape A). Not
+ * examples/next/convex, which adds OAuth and other finished-app code.
+ */
+export const GUIDE_APP_DIR = join(WORKSPACE_DIR, "packages/convex-better-auth/src/test-utils/seed-app");
 export const FIXTURES_DIR = join(COMPAT_DIR, "fixtures");
