@@ -165,7 +165,10 @@ export async function undeclaredTypeImports(packed: Packed): Promise<string[]> {
   const found: string[] = [];
   const specifierPattern = /(?:from\s+|import\(\s*)["']([^"']+)["']/g;
   for (const file of declarationFiles) {
-    const text = await readTarballFile(packed.tarball, file, dirname(packed.tarball));
+    // TSDoc examples mention packages the code does not import.
+    const text = (await readTarballFile(packed.tarball, file, dirname(packed.tarball)))
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
     for (const [, specifier] of text.matchAll(specifierPattern)) {
       if (specifier === undefined || specifier.startsWith(".") || specifier.startsWith("node:")) continue;
       if (!declared.has(packageOf(specifier))) found.push(`${file} imports "${specifier}"`);

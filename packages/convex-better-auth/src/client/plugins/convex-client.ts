@@ -3,6 +3,10 @@ import type { convex } from "../../plugins/convex/convex-plugin.js";
 import { CONVEX_ERROR_CODES } from "../../plugins/convex/error-codes.js";
 import { createSignOutHooks } from "./sign-out-hooks.js";
 
+// Named through better-auth's own types, so the declarations do not import
+// @better-fetch/fetch, which only better-auth depends on.
+type FetchPlugins = NonNullable<BetterAuthClientPlugin["fetchPlugins"]>;
+
 /**
  * The Better Auth client plugin paired with the `convex()` server plugin.
  *
@@ -39,7 +43,7 @@ export const convexClient = () => {
       "/convex/token": "GET",
       "/convex/jwks": "GET",
     },
-    fetchPlugins: [signOutHooks.fetchPlugin],
+    fetchPlugins: [signOutHooks.fetchPlugin] as FetchPlugins,
     getActions: () => ({ convex: { onSignOut: signOutHooks.onSignOut } }),
   } satisfies BetterAuthClientPlugin;
 };
