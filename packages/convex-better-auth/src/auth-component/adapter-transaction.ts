@@ -13,19 +13,22 @@ export type TransactionState = {
   timeoutMs: number;
   /** A write was sent, whatever came of it: commit or rollback must run. */
   attempted: boolean;
+  /** The last write committed it provisionally; no commit call is needed. */
+  provisional: boolean;
 };
 
 /** A fresh transaction; its row in the component appears with its first write. */
 export function newTransaction(timeoutMs: number): TransactionState {
-  return { id: crypto.randomUUID(), timeoutMs, attempted: false };
+  return { id: crypto.randomUUID(), timeoutMs, attempted: false, provisional: false };
 }
 
 /** The `transaction` argument of one write, with the trigger that mirrors its undo. */
-export function transactionArg(tx: TransactionState, undoHandle: string | undefined) {
+export function transactionArg(tx: TransactionState, undoHandle: string | undefined, lastWrite = false) {
   return {
     id: tx.id,
     timeoutMs: tx.timeoutMs,
     ...(undoHandle ? { undoHandle } : {}),
+    ...(lastWrite ? { lastWrite } : {}),
   };
 }
 
@@ -63,7 +66,7 @@ export async function runJournaledTransaction<R>(
     }
     throw error;
   }
-  if (tx.attempted) {
+  if (tx.attempted && !tx.provisional) {
     if (deferCommit) deferCommit(tx.id);
     else await commitTransactionNow(ctx, component, tx.id);
   }

@@ -11,7 +11,7 @@ import { INLINE_UNDO_ENTRIES } from "../component-api/transaction-journal.js";
 import { ROLLED_BACK_RETENTION_MS, UNDO_BATCH } from "../component-api/transaction-finish.js";
 import schema from "../component/schema.js";
 import { isConvexBetterAuthError } from "../shared/errors.js";
-import { deferredCommitsOf } from "../shared/deferred-commits.js";
+import { deferredCommitsOf, finalWriteOf } from "../shared/deferred-commits.js";
 import { convexAdapter } from "./adapter.js";
 import type { AuthComponentApi, RunCtx } from "./types.js";
 
@@ -359,5 +359,120 @@ describe("deferred commits (registerRoutes)", () => {
     await commits.flush();
     expect(await rows("adapterTransaction")).toHaveLength(0);
     expect((await rows("user")).map((u) => u.id)).toEqual(["u1"]);
+  });
+});
+
+describe("a final write commits its transaction (registerRoutes, finalWriteOf)", () => {
+  const session = (id: string, userId: string) => ({
+    id,
+    userId,
+    token: `token-${id}`,
+    expiresAt: new Date(Date.now() + 3_600_000),
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+
+  function finalWriteSetup() {
+    const { t, rows } = setup();
+    const calls: string[] = [];
+    const record = (kind: string, args: unknown) => {
+      const { input, model } = args as { input?: { model?: string }; model?: string };
+      calls.push(`${kind} ${input?.model ?? model ?? ""}`.trim());
+    };
+    const ctx: RunCtx = {
+      runQuery: (reference, args) => {
+        record("query", args);
+        return t.query(reference as any, args);
+      },
+      runMutation: (reference, args) => {
+        record("mutation", args);
+        return t.mutation(reference as any, args);
+      },
+    };
+    const adapter = convexAdapter(ctx, component, { transactionTimeoutMs: TIMEOUT })({});
+    deferredCommitsOf(adapter)!.enable(finalWriteOf("/api/auth/sign-up/email", "/api/auth"));
+    return { t, ctx, adapter, calls, rows };
+  }
+
+  test("sign-up makes 4 component calls: its session insert commits the transaction (no commit call)", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    const { t, ctx, calls, rows } = finalWriteSetup();
+    const auth = betterAuth({
+      baseURL: "http://localhost:3000",
+      secret: "a-test-secret-that-is-long-enough-0123456789",
+      database: convexAdapter(ctx, component, { transactionTimeoutMs: TIMEOUT }),
+      emailAndPassword: { enabled: true },
+      logger: { disabled: true },
+    });
+    // What registerRoutes does around each request.
+    const commits = deferredCommitsOf((await auth.$context).adapter)!;
+    commits.enable(finalWriteOf("/api/auth/sign-up/email", "/api/auth"));
+    const response = await auth.handler(
+      new Request("http://localhost:3000/api/auth/sign-up/email", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "four@example.com", password: "password1234", name: "Four" }),
+      }),
+    );
+    await commits.flush();
+    expect(response.status).toBe(200);
+    // If Better Auth adds a write after createSession, the session insert no
+    // longer ends the transaction and a fifth call (the commit) appears here.
+    expect(calls).toEqual(["query user", "mutation user", "mutation account", "mutation session"]);
+    expect((await rows("adapterTransaction")).map((row) => row.state)).toEqual(["provisional"]);
+
+    // The undo is dropped at the timeout; the sign-up stays.
+    vi.advanceTimersByTime(TIMEOUT + 1);
+    await t.finishInProgressScheduledFunctions();
+    expect(await rows("adapterTransaction")).toEqual([]);
+    expect(await rows("user")).toHaveLength(1);
+    expect(await rows("account")).toHaveLength(1);
+    expect(await rows("session")).toHaveLength(1);
+  });
+
+  test("a throw after the final write still rolls the whole transaction back", async () => {
+    const { adapter, rows } = finalWriteSetup();
+    await expect(
+      adapter.transaction(async (trx) => {
+        await trx.create({ model: "user", data: user("u1"), forceAllowId: true });
+        await trx.create({ model: "session", data: session("s1", "u1"), forceAllowId: true });
+        throw new Error("setting the cookie failed");
+      }),
+    ).rejects.toThrow("setting the cookie failed");
+    expect(await rows("user")).toEqual([]);
+    expect(await rows("session")).toEqual([]);
+    expect(await rows("adapterTransaction")).toEqual([]);
+  });
+
+  test("a write after the final write reopens the transaction, which a crash then rolls back entirely", async () => {
+    vi.useFakeTimers();
+    const { t, rows } = setup();
+    const transaction = { id: "txn-reopened", timeoutMs: TIMEOUT };
+    await t.mutation(api.create, {
+      input: { model: "user", data: { ...user("u1"), createdAt: 1, updatedAt: 1 } },
+      transaction,
+    });
+    await t.mutation(api.create, {
+      input: { model: "session", data: { ...session("s1", "u1"), expiresAt: 2, createdAt: 1, updatedAt: 1 } },
+      transaction: { ...transaction, lastWrite: true },
+    });
+    expect((await rows("adapterTransaction"))[0].state).toBe("provisional");
+    await t.mutation(api.updateOne, {
+      input: { model: "user", where: [{ field: "id", value: "u1" }], update: { name: "changed" } },
+      transaction,
+    });
+    expect((await rows("adapterTransaction"))[0].state).toBe("open");
+    // The caller dies here.
+    vi.advanceTimersByTime(TIMEOUT + 1);
+    await t.finishInProgressScheduledFunctions();
+    expect(await rows("user")).toEqual([]);
+    expect(await rows("session")).toEqual([]);
+  });
+
+  test("only the endpoint's own path gets a final write", () => {
+    expect(finalWriteOf("/api/auth/sign-up/email", "/api/auth/")).toEqual({ model: "session", action: "create" });
+    expect(finalWriteOf("/api/auth/sign-in/email", "/api/auth")).toBeUndefined();
+    expect(finalWriteOf("/other/sign-up/email", "/api/auth")).toBeUndefined();
+    expect(finalWriteOf("/api/auth/constructor", "/api/auth")).toBeUndefined();
   });
 });

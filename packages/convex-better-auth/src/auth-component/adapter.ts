@@ -24,7 +24,7 @@ import { withFallback } from "./optional-functions.js";
 import { adapterError, functionLabel } from "./adapter-errors.js";
 import { APIError } from "better-auth/api";
 import { JWKS_PREFETCH_LIMIT, JWKS_PREFETCH_OPTION, type JwksPrefetch } from "../shared/jwks-prefetch.js";
-import { DEFERRED_COMMITS_OPTION, type DeferredCommits } from "../shared/deferred-commits.js";
+import { DEFERRED_COMMITS_OPTION, type DeferredCommits, type FinalWrite } from "../shared/deferred-commits.js";
 import { convexBetterAuthError } from "../shared/errors.js";
 
 /** Largest page the adapter asks the component for in one call. */
@@ -166,10 +166,11 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
   };
   // Per request too: transactions whose commit waits for the next write or
   // the end of the request (shared/deferred-commits.ts).
-  const deferred: { enabled: boolean; pending: string[] } = { enabled: false, pending: [] };
+  const deferred: { enabled: boolean; pending: string[]; finalWrite?: FinalWrite } = { enabled: false, pending: [] };
   const deferredCommits: DeferredCommits = {
-    enable: () => {
+    enable: (finalWrite) => {
       deferred.enabled = true;
+      deferred.finalWrite = finalWrite;
     },
     flush: async () => {
       while (deferred.pending.length > 0) await commitTransactionNow(ctx, component, deferred.pending.shift()!);
@@ -312,10 +313,13 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
           // Deferred commits ride on this write, in the same mutation.
           const commit = deferred.pending.length > 0 ? [...deferred.pending] : undefined;
           let transaction: ReturnType<typeof transactionArg> | undefined;
+          let lastWrite = false;
           if (tx) {
             const undo = await handles(model, [UNDO_TRIGGER[kind]]);
             tx.attempted = true;
-            transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`]);
+            const final = deferred.finalWrite;
+            lastWrite = final !== undefined && final.action === kind && final.model === logical(model);
+            transaction = transactionArg(tx, undo[`${UNDO_TRIGGER[kind]}Handle`], lastWrite);
           }
           const result: unknown = await ctx.runMutation!(reference, {
             ...args,
@@ -323,6 +327,8 @@ export function convexAdapter(runCtx: RunCtx, component: AuthComponentApi, optio
             ...(commit ? { commit } : {}),
           });
           if (commit) deferred.pending = deferred.pending.filter((id) => !commit.includes(id));
+          // Any other write reopens a provisionally committed transaction.
+          if (tx) tx.provisional = lastWrite;
           return result;
         }
 

@@ -1,7 +1,7 @@
 import { corsRouter } from "convex-helpers/server/cors";
 import { httpActionGeneric, type HttpRouter } from "convex/server";
 import { restoreForwardedHeaders } from "./forwarded-headers.js";
-import { deferredCommitsOf } from "../shared/deferred-commits.js";
+import { deferredCommitsOf, finalWriteOf } from "../shared/deferred-commits.js";
 import { siteOriginsOf } from "../plugins/cross-domain/site-urls.js";
 import type { CreateAuth } from "./types.js";
 
@@ -139,10 +139,11 @@ function register(
     const bounded = await boundRequestBody(request);
     if (bounded instanceof Response) return bounded;
     const auth = createAuth(ctx as AuthCtx);
-    // Commits of Better Auth transactions ride on the request's next write;
-    // what is left is committed before the response leaves.
+    // Commits of Better Auth transactions ride on the request's next write
+    // (or on the endpoint's known final write); what is left is committed
+    // before the response leaves.
     const commits = auth.$context ? deferredCommitsOf((await auth.$context).adapter) : undefined;
-    commits?.enable();
+    commits?.enable(finalWriteOf(new URL(bounded.url).pathname, basePath));
     try {
       return await auth.handler(restoreForwardedHeaders(bounded));
     } finally {

@@ -127,17 +127,21 @@ export async function commitTransaction(ctx: Ctx, id: string): Promise<FinishSte
   // No row: no write of this transaction changed anything.
   if (row === null) return { isDone: true };
   if (row.state === "rolledBack") throw expired(id);
-  if (row.spilled && row.state === "open") await ctx.db.patch(row._id, { state: "committed" } as never);
+  if (row.spilled && row.state !== "committed") await ctx.db.patch(row._id, { state: "committed" } as never);
   if (!(await dropBatch(ctx, row))) return { isDone: false };
   await cancelExpiry(ctx, row.expiryJob);
   await ctx.db.delete(row._id);
   return { isDone: true };
 }
 
-/** Rolls back: undoes the journaled writes newest first. A committed transaction is left alone. */
+/**
+ * Rolls back: undoes the journaled writes newest first. A provisional commit
+ * still rolls back (its caller threw after what it took for the last write);
+ * a committed transaction is left alone.
+ */
 export async function rollbackTransaction(ctx: Ctx, info: SchemaInfo, id: string): Promise<FinishStep> {
   const row = await transactionRow(ctx, id);
-  if (row === null || row.state !== "open") return { isDone: true };
+  if (row === null || (row.state !== "open" && row.state !== "provisional")) return { isDone: true };
   if (!(await undoBatch(ctx, info, row))) return { isDone: false };
   await cancelExpiry(ctx, row.expiryJob);
   await ctx.db.delete(row._id);
@@ -147,7 +151,8 @@ export async function rollbackTransaction(ctx: Ctx, info: SchemaInfo, id: string
 /**
  * The scheduled expiry: finishes a commit cut short, waits while writes keep
  * coming, and otherwise rolls the transaction back (its caller has died or
- * stalled past the timeout).
+ * stalled past the timeout) or, when its last write committed it
+ * provisionally, forgets the undo.
  */
 export async function expireTransaction(ctx: Ctx, info: SchemaInfo, id: string, module: string): Promise<void> {
   const row = await transactionRow(ctx, id);
@@ -167,6 +172,12 @@ export async function expireTransaction(ctx: Ctx, info: SchemaInfo, id: string, 
   }
   const due = row.lastWriteAt + row.timeoutMs;
   if (due > Date.now()) return await reschedule(due - Date.now());
+  if (row.state === "provisional") {
+    await ctx.db.patch(row._id, { state: "committed" } as never);
+    if (await dropBatch(ctx, row)) await ctx.db.delete(row._id);
+    else await reschedule(0);
+    return;
+  }
   if (!(await undoBatch(ctx, info, row))) return await reschedule(0);
   await ctx.db.patch(row._id, { state: "rolledBack" } as never);
   await reschedule(ROLLED_BACK_RETENTION_MS);

@@ -32,6 +32,11 @@ export const vTransaction = v.object({
   timeoutMs: v.number(),
   /** The trigger that mirrors this write's undo (onDelete for a create, …). */
   undoHandle: v.optional(v.string()),
+  /**
+   * The caller expects no further write in this transaction: commit with this
+   * write, keeping the undo until the timeout in case the caller still throws.
+   */
+  lastWrite: v.optional(v.boolean()),
 });
 
 /** See {@link vTransaction}. */
@@ -48,7 +53,7 @@ export type Journal = {
 export type TransactionRow = {
   _id: GenericId<string>;
   txnId: string;
-  state: "open" | "committed" | "rolledBack";
+  state: "open" | "provisional" | "committed" | "rolledBack";
   nextSeq: number;
   lastWriteAt: number;
   timeoutMs: number;
@@ -99,7 +104,9 @@ const sizeOf = (entry: UndoEntry) => JSON.stringify(convexToJson(entry as Value)
  */
 export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string): Promise<Journal> {
   let row = await transactionRow(ctx, tx.id);
-  if (row !== null && row.state !== "open") throw expired(tx.id);
+  // A write after a provisional commit reopens the transaction.
+  if (row !== null && row.state !== "open" && row.state !== "provisional") throw expired(tx.id);
+  const state = tx.lastWrite ? ("provisional" as const) : ("open" as const);
 
   async function record(fields: Omit<UndoEntry, "triggerHandle">) {
     const entry: UndoEntry = { ...fields, ...(tx.undoHandle ? { triggerHandle: tx.undoHandle } : {}) };
@@ -110,6 +117,7 @@ export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string):
       !current.spilled && current.undo.length < INLINE_UNDO_ENTRIES && current.undoBytes + bytes <= INLINE_UNDO_BYTES;
     if (!inline) await ctx.db.insert(UNDO_TABLE, { txnId: tx.id, seq, ...entry } as never);
     const next = {
+      state,
       nextSeq: seq + 1,
       lastWriteAt: Date.now(),
       ...(inline ? { undo: [...current.undo, entry], undoBytes: current.undoBytes + bytes } : { spilled: true }),
@@ -117,7 +125,7 @@ export async function openJournal(ctx: Ctx, tx: TransactionArg, module: string):
     if (row === null) {
       // The first write creates the row with its entry in one insert: no read, no patch.
       const expiryJob = await ctx.scheduler.runAfter(tx.timeoutMs, expiryReference(module), { id: tx.id });
-      const created = { txnId: tx.id, state: "open" as const, timeoutMs: tx.timeoutMs, expiryJob, ...current, ...next };
+      const created = { txnId: tx.id, timeoutMs: tx.timeoutMs, expiryJob, ...current, ...next };
       row = { _id: await ctx.db.insert(TRANSACTION_TABLE, created as never), ...created };
     } else {
       await ctx.db.patch(row._id, next as never);

@@ -45,7 +45,12 @@ export const vUndoEntry = v.object(undoFields);
 export const transactionTables = {
   [TRANSACTION_TABLE]: defineTable({
     txnId: v.string(),
-    state: v.union(v.literal("open"), v.literal("committed"), v.literal("rolledBack")),
+    /**
+     * `provisional`: committed by the write its caller said was the last one,
+     * with the undo kept until the timeout so the caller can still roll back
+     * (and a further write reopens it).
+     */
+    state: v.union(v.literal("open"), v.literal("provisional"), v.literal("committed"), v.literal("rolledBack")),
     nextSeq: v.number(),
     lastWriteAt: v.number(),
     timeoutMs: v.number(),

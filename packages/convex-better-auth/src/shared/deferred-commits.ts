@@ -9,8 +9,12 @@
  * as they end.
  */
 export type DeferredCommits = {
-  /** From now on, defer commits until the next write or {@link DeferredCommits.flush}. */
-  enable(): void;
+  /**
+   * From now on, defer commits until the next write or
+   * {@link DeferredCommits.flush}; with a final write, a transaction commits
+   * with that write instead (see {@link finalWriteOf}).
+   */
+  enable(finalWrite?: FinalWrite): void;
   /** Commits whatever is still pending; call before the response leaves. */
   flush(): Promise<void>;
 };
@@ -30,4 +34,36 @@ export function deferredCommitsOf(adapter: unknown): DeferredCommits | undefined
   const options = (adapter as { options?: Record<string, unknown> } | undefined)?.options;
   const commits = options?.[DEFERRED_COMMITS_OPTION] as DeferredCommits | undefined;
   return typeof commits?.enable === "function" && typeof commits.flush === "function" ? commits : undefined;
+}
+
+/** The write a Better Auth endpoint's transaction is known to end with. */
+export type FinalWrite = { model: string; action: "create" };
+
+/**
+ * Endpoints whose transaction ends with a known write. That write commits the
+ * transaction in its own mutation ("provisionally": the undo stays until the
+ * transaction's timeout, so a throw after it still rolls back, and a further
+ * write reopens the transaction), which saves the request its commit call.
+ * Better Auth 1.7's sign-up ends its transaction with `createSession`
+ * followed only by `setSessionCookie`; `adapter.transaction.test.ts` counts
+ * sign-up's component calls and fails if a later write appears.
+ */
+const FINAL_WRITES: Readonly<Record<string, FinalWrite>> = {
+  "/sign-up/email": { model: "session", action: "create" },
+};
+
+/**
+ * The final write of the endpoint at `pathname` (under `basePath`), if known.
+ *
+ * @example
+ * ```ts
+ * finalWriteOf("/api/auth/sign-up/email", "/api/auth"); // { model: "session", action: "create" }
+ * ```
+ */
+export function finalWriteOf(pathname: string, basePath: string): FinalWrite | undefined {
+  const base = basePath.replace(/\/$/, "");
+  if (!pathname.startsWith(`${base}/`)) return undefined;
+  return Object.hasOwn(FINAL_WRITES, pathname.slice(base.length))
+    ? FINAL_WRITES[pathname.slice(base.length)]
+    : undefined;
 }
