@@ -4,6 +4,11 @@ import type { BetterAuthClientPlugin } from "better-auth/client";
  * Brand on `authClient.convex.onSignOut`. Better Auth's client answers every
  * unknown property with a callable path proxy, so `typeof` cannot tell the
  * real hook from a missing one; the proxy never answers a symbol.
+ *
+ * @example
+ * ```ts
+ * const hooked = SIGN_OUT_HOOKS_BRAND in authClient.convex.onSignOut;
+ * ```
  */
 export const SIGN_OUT_HOOKS_BRAND: unique symbol = Symbol.for("convex-better-auth:sign-out-hooks") as never;
 
