@@ -2,6 +2,7 @@ import type { GenericDatabaseReader, GenericDataModel, IndexRange } from "convex
 import type { GenericId, Value } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { planQuery, type QueryPlan } from "./query-plan.js";
+import { readIndexPage } from "./read-index-page.js";
 import type { TableInfo } from "./schema-info.js";
 import type { SortBy, Where } from "./validators.js";
 import { compareRows, fieldValue, matchesWhere } from "./where-filter.js";
@@ -181,10 +182,9 @@ export async function readRows(
   const streams = only && !only.ids && only.prefix.every((p) => p.values.length === 1);
   const inOrder = Boolean(only && streams && only.sorted);
   if (only && inOrder && !cursor?.startsWith(OFFSET_CURSOR)) {
-    const [query] = buildQueries(db, table, only);
     // Filters may drop rows, so read a little more than asked when not exact.
     const numItems = only.exact ? page.numItems : Math.max(page.numItems, 128);
-    const result = await query!.paginate({ cursor, numItems });
+    const result = await readIndexPage(db, table, only, cursor, numItems);
     return {
       rows: (result.page as Row[]).filter((row) => matchesWhere(row, where)),
       isDone: result.isDone,
@@ -207,8 +207,8 @@ export async function readRows(
 }
 
 /**
- * Up to `limit` rows matching `where`, in index order, without `paginate`
- * (Convex allows one paginated query per function; joins read next to one).
+ * Up to `limit` rows matching `where`, in index order, in one read (joins
+ * read next to the page they join).
  *
  * @example
  * ```ts
@@ -225,8 +225,7 @@ export async function readFirstRows(db: Db, table: TableInfo, where: readonly Wh
 /**
  * The first row matching `where`, reading in index order and stopping at the
  * first match, so an exact index lookup reads one document. Used where one
- * row is wanted and Convex's one-`paginate`-per-function rule rules out
- * paging in a loop.
+ * row is wanted.
  *
  * @example
  * ```ts
