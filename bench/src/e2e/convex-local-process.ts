@@ -13,6 +13,7 @@ import { CONVEX_LOCAL_DIR } from "./e2e-sides.ts";
 
 const BIN = join(CONVEX_LOCAL_DIR, "bin/convex-local.js");
 const READY = /^convex-local ready: cloud=(\S+) site=(\S+) /m;
+/** Enough for a fresh data dir; a restart over a large one may pass a longer `readyTimeoutMs`. */
 const READY_TIMEOUT_MS = 60_000;
 const OUTPUT_TAIL_CHARS = 4096;
 
@@ -37,12 +38,35 @@ export type ConvexLocalServer = {
  * const server = await startConvexLocal("/tmp/x/data");
  * try { ... } finally { await server.stop(); }
  */
-export async function startConvexLocal(dataDir: string): Promise<ConvexLocalServer> {
+export async function startConvexLocal(
+  dataDir: string,
+  options: {
+    readyTimeoutMs?: number;
+    /**
+     * Fixed ports (default 0: free ones). A restart over a data dir needs the
+     * first start's: the pushed auth config names the site URL it had then.
+     */
+    ports?: { port: number; sitePort: number };
+  } = {},
+): Promise<ConvexLocalServer> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  const ports = options.ports ?? { port: 0, sitePort: 0 };
   // An explicit key: without one, the ready line masks the generated key.
   const adminKey = `convex-local|${randomBytes(32).toString("hex")}`;
   const child = spawn(
     process.execPath,
-    [BIN, "start", "--port", "0", "--site-port", "0", "--data-dir", dataDir, "--admin-key", adminKey],
+    [
+      BIN,
+      "start",
+      "--port",
+      String(ports.port),
+      "--site-port",
+      String(ports.sitePort),
+      "--data-dir",
+      dataDir,
+      "--admin-key",
+      adminKey,
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -52,8 +76,8 @@ export async function startConvexLocal(dataDir: string): Promise<ConvexLocalServ
   try {
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`convex-local did not get ready in ${READY_TIMEOUT_MS / 1000} s:\n${output}`)),
-        READY_TIMEOUT_MS,
+        () => reject(new Error(`convex-local did not get ready in ${readyTimeoutMs / 1000} s:\n${output}`)),
+        readyTimeoutMs,
       );
       const onData = (chunk: Buffer) => {
         output += chunk;

@@ -67,6 +67,9 @@ ${loadWarning(sizes, env)}
 - After the sizes, the [end-to-end part](#end-to-end-on-convex-local) deploys both apps to convex-local.
   \`BENCH_E2E=only\` runs just that part and rewrites just its section; \`BENCH_E2E=skip\` leaves it out (its last
   section is kept); \`BENCH_E2E_RUNS=50\` changes its number of timed calls (default 200).
+- Last, the [scale part](#scale-on-convex-local) seeds convex-local with the guide's app at 10,000 and 100,000 users.
+  \`BENCH_SCALE=only\` runs just that part and rewrites just its section; \`BENCH_SCALE=skip\` leaves it out (its last
+  section is kept); \`BENCH_SCALE_SIZES\` and \`BENCH_SCALE_RUNS\` (default 300) tune it.
 
 ## What is measured
 
