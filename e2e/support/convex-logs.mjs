@@ -11,7 +11,8 @@ import { REPO } from "../stack.mjs";
 /**
  * @param {{ cloudUrl: string, adminKey: string, cwd: string }} options
  *   `cwd`: the app folder (the CLI reads its convex.json / package.json there).
- * @returns {Promise<{ text: () => string, stop: () => Promise<void> }>} once the CLI is watching
+ * @returns {Promise<{ text: () => string, settled: () => Promise<void>, stop: () => Promise<void> }>}
+ *   once the CLI is watching; `settled()` waits until no line has come for a moment
  *
  * @example
  * ```js
@@ -59,6 +60,14 @@ export async function tailConvexLogs({ cloudUrl, adminKey, cwd }) {
   });
   return {
     text: () => output,
+    async settled() {
+      // The CLI long-polls the deployment, so a function's lines can arrive a moment after it ran.
+      let length = -1;
+      for (let i = 0; i < 20 && output.length !== length; i++) {
+        length = output.length;
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -25,7 +25,8 @@ const APPROVE_PATH = "/internal/authorize-approved";
  *   `port`: where to listen (default: a free port); `user`: the signed-in identity
  *   (default: "Grace Hopper" with a unique `@example.com` address).
  * @returns {Promise<{ issuer: string, clientId: string, clientSecret: string,
- *   user: { sub: string, email: string, name: string }, stop: () => Promise<void> }>}
+ *   user: { sub: string, email: string, name: string }, discoveryRequests: () => number,
+ *   stop: () => Promise<void> }>} `discoveryRequests()`: how often the discovery document was served
  *
  * @example
  * ```js
@@ -52,7 +53,9 @@ export async function startOAuthMockProvider({ port = 0, user = {} } = {}) {
   await server.issuer.keys.generate("RS256");
   const service = server.service;
 
+  let discoveryRequests = 0;
   service.on(Events.BeforeWellKnownOpenIdConfiguration, (response) => {
+    discoveryRequests += 1;
     response.body.authorization_endpoint = `${server.issuer.url}/authorize`;
     response.body.token_endpoint_auth_methods_supported = ["client_secret_basic", "client_secret_post"];
     response.body.scopes_supported = ["openid", "email", "profile"];
@@ -128,6 +131,7 @@ export async function startOAuthMockProvider({ port = 0, user = {} } = {}) {
     clientId,
     clientSecret,
     user: identity,
+    discoveryRequests: () => discoveryRequests,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -69,6 +69,7 @@ test("discovery advertises the consent page and secret-based client authenticati
   assert.equal(discovery.issuer, provider.issuer);
   assert.equal(discovery.authorization_endpoint, `${provider.issuer}/authorize`);
   assert.ok(discovery.token_endpoint_auth_methods_supported.includes("client_secret_basic"));
+  assert.equal(provider.discoveryRequests(), 1, "the one fetch in before() is counted");
 });
 
 test("GET /authorize shows a consent page with a POST form, not a redirect", async () => {

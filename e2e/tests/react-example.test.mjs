@@ -6,77 +6,29 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startStack } from "../stack.mjs";
-import { tailConvexLogs } from "../support/convex-logs.mjs";
-import { startOAuthMockProvider } from "../support/oauth-mock-provider.mjs";
+import { answerProviderConsent } from "../support/answer-provider-consent.mjs";
+import { assertDiscoveryReadOnce } from "../support/assert-discovery-read-once.mjs";
+import { changePasswordForm } from "../support/change-password-form.mjs";
+import { WRONG_PASSWORD_WARNING } from "../support/clean-logs.mjs";
+import { convexQuery } from "../support/convex-query.mjs";
+import { jwtClaims } from "../support/jwt-claims.mjs";
+import { startExample } from "../support/start-example.mjs";
+import { USER } from "../support/test-user.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const NAME = "Ada Lovelace";
 const RENAMED = "Ada King";
-const EMAIL = `ada-${Date.now()}@example.com`;
-const OLD_PASSWORD = "first-password-123";
-const NEW_PASSWORD = "second-password-456";
-const WRONG_PASSWORD = "not-my-password-789";
-const PASSWORDS = [OLD_PASSWORD, NEW_PASSWORD, WRONG_PASSWORD];
-const PROVIDER_NAME = "Mock OIDC";
+const PASSWORDS = [USER.password, USER.newPassword, USER.wrongPassword];
 
-let provider;
-let stack;
-let convexLogs;
-let browser;
-let page;
-/** Every request the browser made, for the "no credentials in URLs" check. */
-const requestUrls = [];
-/** Console errors and warnings, and uncaught page errors. */
-const consoleProblems = [];
-/** Browser-logged failed loads we caused on purpose (wrong passwords), which are allowed. */
-const expectedFailedLoads = [];
+/** The running example (startExample): the OAuth provider, the stack, the watched browser and logs. */
+let example;
+let provider, stack, browser, logs, page;
 
 before(async () => {
-  provider = await startOAuthMockProvider({ user: { name: "Grace Hopper" } });
-  stack = await startStack({
-    example: "react",
-    env: {
-      OAUTH_ISSUER: provider.issuer,
-      OAUTH_CLIENT_ID: provider.clientId,
-      OAUTH_CLIENT_SECRET: provider.clientSecret,
-      OAUTH_PROVIDER_NAME: PROVIDER_NAME,
-    },
-  });
-  convexLogs = await tailConvexLogs({ cloudUrl: stack.cloudUrl, adminKey: stack.adminKey, cwd: "examples/react" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const context = await browser.newContext({ baseURL: stack.appUrl });
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(60_000);
-  context.on("request", (request) => requestUrls.push(request.url()));
-  context.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") {
-      consoleProblems.push({ type: message.type(), text: message.text(), url: message.location().url });
-    }
-  });
-  page = await context.newPage();
-  page.on("pageerror", (error) => consoleProblems.push({ type: "pageerror", text: String(error?.stack ?? error) }));
+  example = await startExample({ example: "react" });
+  ({ provider, stack, browser, logs } = example);
+  page = await (await browser.newContext()).newPage();
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await convexLogs?.stop();
-  await stack?.stop();
-  await provider?.stop();
-});
+after(() => example?.stop());
 
 /** The Better Auth cookies the crossDomain client keeps in localStorage, by name. */
 async function storedCookies() {
@@ -102,20 +54,6 @@ async function authFetch(pathname, init = {}) {
   });
 }
 
-/** Runs api.auth.getCurrentUser over Convex's HTTP API with a Convex JWT. */
-async function convexQuery(token) {
-  const response = await fetch(`${stack.cloudUrl}/api/query`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ path: "auth:getCurrentUser", args: {}, format: "json" }),
-  });
-  return await response.json();
-}
-
-function jwtClaims(jwt) {
-  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
-}
-
 /** The convex_jwt cookie the SPA holds: minted for the current session and accepted by Convex. */
 async function assertConvexJwtForCurrentSession(expected) {
   const sessionResponse = await authFetch("/get-session");
@@ -131,7 +69,7 @@ async function assertConvexJwtForCurrentSession(expected) {
   assert.equal(claims.sessionId, session.id);
   assert.equal(claims.iss, stack.siteUrl);
 
-  const result = await convexQuery(cookies[name]);
+  const result = await convexQuery(stack.cloudUrl, cookies[name]);
   assert.equal(result.status, "success", JSON.stringify(result));
   assert.equal(result.value?.email, expected.email);
   assert.equal(result.value?.name, expected.name);
@@ -143,7 +81,7 @@ async function formMethods() {
 }
 
 async function signIn(password) {
-  await page.getByLabel("Email", { exact: true }).fill(EMAIL);
+  await page.getByLabel("Email", { exact: true }).fill(USER.email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
@@ -174,14 +112,14 @@ test("sign up, then a live Convex query shows the user", async () => {
   await page.getByRole("button", { name: "Sign up" }).click();
   await page.getByRole("heading", { name: "Sign up" }).waitFor();
   assert.deepEqual(await formMethods(), ["post"], "the sign-up form posts");
-  await page.getByLabel("Name", { exact: true }).fill(NAME);
-  await page.getByLabel("Email", { exact: true }).fill(EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(OLD_PASSWORD);
+  await page.getByLabel("Name", { exact: true }).fill(USER.name);
+  await page.getByLabel("Email", { exact: true }).fill(USER.email);
+  await page.getByLabel("Password", { exact: true }).fill(USER.password);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByRole("heading", { name: `Signed in as ${NAME}` }).waitFor();
-  await page.getByText(EMAIL).waitFor();
+  await page.getByRole("heading", { name: `Signed in as ${USER.name}` }).waitFor();
+  await page.getByText(USER.email).waitFor();
   assert.deepEqual(await formMethods(), ["post"], "the change-password form posts");
-  await assertConvexJwtForCurrentSession({ email: EMAIL, name: NAME });
+  await assertConvexJwtForCurrentSession({ email: USER.email, name: USER.name });
 });
 
 test("the query is live: a change to the user shows without a reload", async () => {
@@ -204,64 +142,53 @@ test("a reload keeps the session", async () => {
 });
 
 test("change password: a wrong current password is a 4xx and a message in the form", async () => {
-  await page.getByLabel("Current password", { exact: true }).fill(WRONG_PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  const form = changePasswordForm(page);
   const [refused] = await Promise.all([
     page.waitForResponse(isAuthResponse("/change-password")),
-    page.getByRole("button", { name: "Change password" }).click(),
+    form.submit(USER.wrongPassword, USER.newPassword),
   ]);
   assert.ok(refused.status() >= 400 && refused.status() < 500, `a 4xx, got ${refused.status()}`);
-  expectedFailedLoads.push(refused.url());
-  await page
-    .getByRole("alert")
-    .filter({ hasText: /password/i })
-    .waitFor();
+  browser.allowFailedLoad(refused.url(), refused.status());
+  await form.refused();
 
-  await page.getByLabel("Current password", { exact: true }).fill(OLD_PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-  await page.getByRole("button", { name: "Change password" }).click();
-  await page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
-  assert.equal(await page.getByRole("alert").count(), 0, "the old error is gone");
+  await form.submit(USER.password, USER.newPassword);
+  await form.changed();
 });
 
 test("sign out, the old password fails, the new one signs in", async () => {
   await signOut();
 
-  const [refused] = await Promise.all([page.waitForResponse(isAuthResponse("/sign-in/email")), signIn(OLD_PASSWORD)]);
+  const [refused] = await Promise.all([page.waitForResponse(isAuthResponse("/sign-in/email")), signIn(USER.password)]);
   assert.equal(refused.status(), 401);
-  expectedFailedLoads.push(refused.url());
+  browser.allowFailedLoad(refused.url(), 401);
   await page.getByRole("alert").waitFor();
 
-  await signIn(NEW_PASSWORD);
+  await signIn(USER.newPassword);
   await page.getByRole("heading", { name: `Signed in as ${RENAMED}` }).waitFor();
-  await assertConvexJwtForCurrentSession({ email: EMAIL, name: RENAMED });
+  await assertConvexJwtForCurrentSession({ email: USER.email, name: RENAMED });
   await signOut();
 });
 
 test("OAuth: denying consent comes back to the sign-in form with a message", async () => {
-  await page.getByRole("button", { name: `Sign in with ${PROVIDER_NAME}` }).click();
-  await page.waitForURL((url) => url.origin === provider.issuer && url.pathname === "/authorize");
-  await page.getByRole("button", { name: "Deny" }).click();
+  await answerProviderConsent(page, example, "Deny");
   await page.waitForURL((url) => url.origin === stack.appUrl);
   await page.getByRole("alert").filter({ hasText: "Sign-in was cancelled at the provider." }).waitFor();
   assert.equal(new URL(page.url()).search, "", "the error parameter is removed from the address bar");
 });
 
 test("OAuth: provider, consent, callback on the Convex site, back to the app signed in with a convex_jwt", async () => {
+  // Where the browser goes on the way back: the app, with a one-time token.
   const visited = [];
   const onNavigation = (frame) => frame === page.mainFrame() && visited.push(frame.url());
   page.on("framenavigated", onNavigation);
+  let authorize;
   try {
-    await page.getByRole("button", { name: `Sign in with ${PROVIDER_NAME}` }).click();
-    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname === "/authorize");
-    await page.getByText(`as ${provider.user.name}`).waitFor();
-    await page.getByRole("button", { name: "Allow" }).click();
+    authorize = await answerProviderConsent(page, example, "Allow");
     await page.getByRole("heading", { name: `Signed in as ${provider.user.name}` }).waitFor();
   } finally {
     page.off("framenavigated", onNavigation);
   }
 
-  const authorize = new URL(visited.find((url) => url.startsWith(`${provider.issuer}/authorize`)));
   assert.equal(authorize.searchParams.get("redirect_uri"), `${stack.siteUrl}/api/auth/callback/oidc`);
   assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
   const landed = visited
@@ -275,41 +202,15 @@ test("OAuth: provider, consent, callback on the Convex site, back to the app sig
   await signOut();
 });
 
+test("OAuth: the provider's discovery document is read once, not on every auth request", async () => {
+  await assertDiscoveryReadOnce(example);
+});
+
 test("no credentials in any URL, a clean browser console and clean server logs", async () => {
   // Late errors from the last sign-out would show up within this pause.
   await page.waitForTimeout(1500);
-
-  const leaks = requestUrls.filter(
-    (url) => PASSWORDS.some((password) => url.includes(password)) || /password=/i.test(url),
-  );
-  assert.deepEqual(leaks, []);
-
-  const unexpected = consoleProblems.filter(
-    (problem) =>
-      !(
-        /^Failed to load resource: the server responded with a status of 40[01]/.test(problem.text) &&
-        expectedFailedLoads.includes(problem.url)
-      ),
-  );
-  assert.deepEqual(unexpected, []);
-
-  // The Convex function log (what `npx convex dev` shows) and the terminal of convex-local and Vite.
-  const functionLog = convexLogs.text();
-  const functionProblems = functionLog
-    .split("\n")
-    .filter((line) => /Uncaught|Server Error|UNAUTHENTICATED|\[ERROR\]|\[WARN\]/.test(line))
-    // Better Auth's own note of the wrong password we signed in with on purpose.
-    .filter(
-      (line) =>
-        !/H\(POST \/api\/auth\/sign-in\/email\)\] \[WARN\] '.* WARN \[Better Auth\]: Invalid password'$/.test(line),
-    );
-  assert.deepEqual(functionProblems, []);
-  const terminal = stack.output();
-  const terminalProblems = terminal
-    .split("\n")
-    .filter((line) => /UNAUTHENTICATED|Uncaught|\berror\b|\bwarn/i.test(line));
-  assert.deepEqual(terminalProblems, []);
-  for (const password of PASSWORDS) {
-    assert.ok(!functionLog.includes(password) && !terminal.includes(password), "no password in the server logs");
-  }
+  await logs.assertNoPasswords(PASSWORDS);
+  // Since the start: the terminal of convex-local and Vite, the Convex function log (what
+  // `npx convex dev` shows) with Better Auth's note of the wrong password signed in with on purpose.
+  await logs.assertCleanSince(undefined, { allow: [WRONG_PASSWORD_WARNING] });
 });

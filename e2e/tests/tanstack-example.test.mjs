@@ -7,92 +7,35 @@
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
-import { startStack } from "../stack.mjs";
-import { tailConvexLogs } from "../support/convex-logs.mjs";
-import { startOAuthMockProvider } from "../support/oauth-mock-provider.mjs";
+import { answerProviderConsent } from "../support/answer-provider-consent.mjs";
+import { assertDiscoveryReadOnce } from "../support/assert-discovery-read-once.mjs";
+import { changePasswordForm } from "../support/change-password-form.mjs";
+import { WRONG_PASSWORD_WARNING } from "../support/clean-logs.mjs";
+import { convexQuery } from "../support/convex-query.mjs";
+import { jwtClaims } from "../support/jwt-claims.mjs";
+import { startExample } from "../support/start-example.mjs";
+import { USER } from "../support/test-user.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const NAME = "Ada Lovelace";
-const EMAIL = `ada-${Date.now()}@example.com`;
-const OLD_PASSWORD = "first-password-123";
-const NEW_PASSWORD = "second-password-456";
-const WRONG_PASSWORD = "not-my-password-789";
 const NO_JS_NAME = "Charles Babbage";
 const NO_JS_EMAIL = `charles-${Date.now()}@example.com`;
 const NO_JS_PASSWORD = "difference-engine-1";
-const PASSWORDS = [OLD_PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, NO_JS_PASSWORD];
-const PROVIDER_NAME = "Mock OIDC";
+const PASSWORDS = [USER.password, USER.newPassword, USER.wrongPassword, NO_JS_PASSWORD];
 
-let provider;
-let stack;
-let convexLogs;
-let browser;
-let page;
-/** Every request any browser context made, for the "no credentials in URLs" check. */
-const requestUrls = [];
-/** Console errors and warnings, and uncaught page errors. */
-const consoleProblems = [];
-/** Browser-logged failed loads we caused on purpose (wrong passwords), which are allowed. */
-const expectedFailedLoads = [];
-/** Responses of the app with a 5xx status. */
-const serverErrors = [];
-
-async function newContext(options = {}) {
-  const context = await browser.newContext({ baseURL: stack.appUrl, ...options });
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(60_000);
-  context.on("request", (request) => requestUrls.push(request.url()));
-  context.on(
-    "response",
-    (response) => response.status() >= 500 && serverErrors.push(`${response.status()} ${response.url()}`),
-  );
-  context.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") {
-      consoleProblems.push({ type: message.type(), text: message.text(), url: message.location().url });
-    }
-  });
-  return context;
-}
+/** The running example (startExample): the OAuth provider, the stack, the watched browser and logs. */
+let example;
+let provider, stack, browser, logs, page;
 
 before(async () => {
-  provider = await startOAuthMockProvider({ user: { name: "Grace Hopper" } });
-  stack = await startStack({
+  example = await startExample({
     example: "tanstack",
-    env: {
-      // `vite build` + `vite preview`: one build, then no on-demand compiling or dependency re-optimizing reloads.
-      START_MODE: "prod",
-      OAUTH_ISSUER: provider.issuer,
-      OAUTH_CLIENT_ID: provider.clientId,
-      OAUTH_CLIENT_SECRET: provider.clientSecret,
-      OAUTH_PROVIDER_NAME: PROVIDER_NAME,
-    },
+    // `vite build` + `vite preview`: one build, then no on-demand compiling or dependency re-optimizing reloads.
+    env: { START_MODE: "prod" },
   });
-  convexLogs = await tailConvexLogs({ cloudUrl: stack.cloudUrl, adminKey: stack.adminKey, cwd: "examples/tanstack" });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  const context = await newContext();
-  page = await context.newPage();
-  page.on("pageerror", (error) => consoleProblems.push({ type: "pageerror", text: String(error?.stack ?? error) }));
+  ({ provider, stack, browser, logs } = example);
+  page = await (await browser.newContext()).newPage();
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await convexLogs?.stop();
-  await stack?.stop();
-  await provider?.stop();
-});
+after(() => example?.stop());
 
 /** A document request for the dashboard (`/`): its body is the server's first HTML. */
 const isDashboardNavigation = (response) =>
@@ -107,20 +50,6 @@ async function signIn(target, email, password) {
   await target.getByLabel("Email", { exact: true }).fill(email);
   await target.getByLabel("Password", { exact: true }).fill(password);
   await target.getByRole("button", { name: "Sign in", exact: true }).click();
-}
-
-/** Runs api.auth.getCurrentUser over Convex's HTTP API with a Convex JWT. */
-async function convexQuery(token) {
-  const response = await fetch(`${stack.cloudUrl}/api/query`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ path: "auth:getCurrentUser", args: {}, format: "json" }),
-  });
-  return await response.json();
-}
-
-function jwtClaims(jwt) {
-  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
 }
 
 /** GET on the app with a chosen Host header (fetch does not let one set it). */
@@ -159,37 +88,30 @@ test("route protection: / answers with a redirect to /sign-in before rendering a
 test("sign up: the dashboard's first HTML from the server already says who is signed in", async () => {
   await page.getByRole("link", { name: "Sign up" }).click();
   await page.getByRole("heading", { name: "Sign up" }).waitFor();
-  await page.getByLabel("Name", { exact: true }).fill(NAME);
-  await page.getByLabel("Email", { exact: true }).fill(EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(OLD_PASSWORD);
+  await page.getByLabel("Name", { exact: true }).fill(USER.name);
+  await page.getByLabel("Email", { exact: true }).fill(USER.email);
+  await page.getByLabel("Password", { exact: true }).fill(USER.password);
   const [response] = await Promise.all([
     page.waitForResponse(isDashboardNavigation),
     page.getByRole("button", { name: "Sign up" }).click(),
   ]);
   assert.equal(response.status(), 200);
-  assert.match(await response.text(), new RegExp(`<p data-testid="current-user">Signed in as ${NAME}</p>`));
-  await page.getByText(`Signed in as ${NAME}`).waitFor();
+  assert.match(await response.text(), new RegExp(`<p data-testid="current-user">Signed in as ${USER.name}</p>`));
+  await page.getByText(`Signed in as ${USER.name}`).waitFor();
 });
 
 test("a server function changes the password with the user's token (fetchAuthMutation); a wrong one is a message", async () => {
-  await page.getByLabel("Current password", { exact: true }).fill(WRONG_PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  const form = changePasswordForm(page);
   const [refused] = await Promise.all([
     page.waitForResponse(isServerFnResponse),
-    page.getByRole("button", { name: "Change password" }).click(),
+    form.submit(USER.wrongPassword, USER.newPassword),
   ]);
   assert.equal(refused.status(), 200);
   assert.equal(refused.request().method(), "POST");
-  await page
-    .getByRole("alert")
-    .filter({ hasText: /password/i })
-    .waitFor();
+  await form.refused();
 
-  await page.getByLabel("Current password", { exact: true }).fill(OLD_PASSWORD);
-  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-  await page.getByRole("button", { name: "Change password" }).click();
-  await page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
-  assert.equal(await page.getByRole("alert").count(), 0, "the old error is gone");
+  await form.submit(USER.password, USER.newPassword);
+  await form.changed();
 });
 
 test("sign out, the old password fails, the new one signs in (rendered on the server)", async () => {
@@ -199,19 +121,19 @@ test("sign out, the old password fails, the new one signs in (rendered on the se
 
   const [refused] = await Promise.all([
     page.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/sign-in/email"),
-    signIn(page, EMAIL, OLD_PASSWORD),
+    signIn(page, USER.email, USER.password),
   ]);
   assert.equal(refused.status(), 401);
-  expectedFailedLoads.push(refused.url());
+  browser.allowFailedLoad(refused.url(), 401);
   await page.getByRole("alert").waitFor();
   assert.equal(new URL(page.url()).pathname, "/sign-in");
 
   const [response] = await Promise.all([
     page.waitForResponse(isDashboardNavigation),
-    signIn(page, EMAIL, NEW_PASSWORD),
+    signIn(page, USER.email, USER.newPassword),
   ]);
-  assert.match(await response.text(), new RegExp(`Signed in as ${NAME}`));
-  await page.getByText(`Signed in as ${NAME}`).waitFor();
+  assert.match(await response.text(), new RegExp(`Signed in as ${USER.name}`));
+  await page.getByText(`Signed in as ${USER.name}`).waitFor();
 });
 
 test("a revoked session's still-valid convex_jwt cookie does not count: / redirects to /sign-in", async () => {
@@ -230,7 +152,7 @@ test("a revoked session's still-valid convex_jwt cookie does not count: / redire
 });
 
 test("without JavaScript the forms post to the server: sign up, sign out, a refused and a good sign-in", async () => {
-  const context = await newContext({ javaScriptEnabled: false });
+  const context = await browser.newContext({ javaScriptEnabled: false });
   try {
     const noJs = await context.newPage();
     await noJs.goto("/sign-up");
@@ -246,7 +168,7 @@ test("without JavaScript the forms post to the server: sign up, sign out, a refu
     await noJs.getByRole("button", { name: "Sign out" }).click();
     await noJs.waitForURL((url) => url.pathname === "/sign-in");
 
-    await signIn(noJs, NO_JS_EMAIL, WRONG_PASSWORD);
+    await signIn(noJs, NO_JS_EMAIL, USER.wrongPassword);
     await noJs.waitForURL(
       (url) => url.pathname === "/sign-in" && url.searchParams.get("error") === "INVALID_EMAIL_OR_PASSWORD",
     );
@@ -265,25 +187,13 @@ test("without JavaScript the forms post to the server: sign up, sign out, a refu
 test("OAuth: provider, consent, callback through the app, back on / rendered signed in, with a convex_jwt", async () => {
   // The previous test's revoke left this page on /sign-in.
   await page.goto("/sign-in");
-  const visited = [];
-  const onNavigation = (frame) => frame === page.mainFrame() && visited.push(frame.url());
-  page.on("framenavigated", onNavigation);
-  let dashboard;
-  try {
-    await page.getByRole("button", { name: `Sign in with ${PROVIDER_NAME}` }).click();
-    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname === "/authorize");
-    await page.getByText(`as ${provider.user.name}`).waitFor();
-    [dashboard] = await Promise.all([
-      page.waitForResponse(isDashboardNavigation),
-      page.getByRole("button", { name: "Allow" }).click(),
-    ]);
-  } finally {
-    page.off("framenavigated", onNavigation);
-  }
+  const [dashboard, authorize] = await Promise.all([
+    page.waitForResponse(isDashboardNavigation),
+    answerProviderConsent(page, example, "Allow"),
+  ]);
   assert.match(await dashboard.text(), new RegExp(`Signed in as ${provider.user.name}`));
   await page.getByText(`Signed in as ${provider.user.name}`).waitFor();
 
-  const authorize = new URL(visited.find((url) => url.startsWith(`${provider.issuer}/authorize`)));
   assert.equal(authorize.searchParams.get("redirect_uri"), `${stack.appUrl}/api/auth/callback/oidc`);
   assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
 
@@ -292,7 +202,7 @@ test("OAuth: provider, consent, callback through the app, back on / rendered sig
   const claims = jwtClaims(jwt.value);
   assert.equal(claims.iss, stack.siteUrl);
   assert.equal(claims.aud, "convex");
-  const result = await convexQuery(jwt.value);
+  const result = await convexQuery(stack.cloudUrl, jwt.value);
   assert.equal(result.status, "success", JSON.stringify(result));
   assert.equal(result.value?.email, provider.user.email);
   assert.equal(result.value?._id, claims.sub);
@@ -301,46 +211,16 @@ test("OAuth: provider, consent, callback through the app, back on / rendered sig
   await page.waitForURL((url) => url.pathname === "/sign-in");
 });
 
+test("OAuth: the provider's discovery document is read once, not on every auth request", async () => {
+  await assertDiscoveryReadOnce(example);
+});
+
 test("no credentials in any URL, no 5xx, a clean browser console and clean server logs", async () => {
   // Late errors from the last sign-out would show up within this pause.
   await page.waitForTimeout(1500);
-
-  const leaks = requestUrls.filter(
-    (url) => PASSWORDS.some((password) => url.includes(password)) || /password=/i.test(url),
-  );
-  assert.deepEqual(leaks, []);
-  assert.deepEqual(serverErrors, []);
-
-  const unexpected = consoleProblems.filter(
-    (problem) =>
-      // The loopback provider's consent page is not the app (Chromium asks it for a favicon it lacks).
-      !problem.url?.startsWith(`${provider.issuer}/`) &&
-      !(
-        /^Failed to load resource: the server responded with a status of 401/.test(problem.text) &&
-        expectedFailedLoads.includes(problem.url)
-      ),
-  );
-  assert.deepEqual(unexpected, []);
-
-  // The Convex function log (what `npx convex dev` shows) and the terminal of convex-local and the app server.
-  const functionLog = convexLogs.text();
-  const functionProblems = functionLog
-    .split("\n")
-    .filter((line) => /Uncaught|Server Error|UNAUTHENTICATED|\[ERROR\]|\[WARN\]/.test(line))
-    // Better Auth's note of each refused sign-in password, which this test caused on purpose.
-    .filter(
-      (line) =>
-        !/\[CONVEX H\(POST \/api\/auth\/sign-in\/email\)\] \[WARN\] .*WARN \[Better Auth\]: Invalid password'$/.test(
-          line,
-        ),
-    );
-  assert.deepEqual(functionProblems, []);
-  const terminal = stack.output();
-  const terminalProblems = terminal
-    .split("\n")
-    .filter((line) => /UNAUTHENTICATED|Uncaught|\berror\b|\bwarn/i.test(line));
-  assert.deepEqual(terminalProblems, []);
-  for (const password of PASSWORDS) {
-    assert.ok(!functionLog.includes(password) && !terminal.includes(password), "no password in the server logs");
-  }
+  // Since the start: the terminal of convex-local and the app server, the Convex function log (what
+  // `npx convex dev` shows) with Better Auth's note of each wrong password signed in with on purpose,
+  // the browser console and the app's responses (no 5xx).
+  await logs.assertCleanSince(undefined, { allow: [WRONG_PASSWORD_WARNING] });
+  await logs.assertNoPasswords(PASSWORDS);
 });

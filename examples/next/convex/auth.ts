@@ -41,6 +41,47 @@ function oauthProviderConfig(): GenericOAuthConfig | null {
     clientId,
     clientSecret,
     scopes: ["openid", "email", "profile"],
+    // Signing out of the app leaves the provider's own session alone, as
+    // "Sign in with …" buttons do; no trip through its end-session page.
+    disableProviderLogout: true,
+  };
+}
+
+type GenericOAuthPlugin = ReturnType<typeof genericOAuth>;
+type OAuthProviders = Awaited<ReturnType<GenericOAuthPlugin["init"]>>["context"]["socialProviders"];
+
+// The providers genericOAuth built, by configuration. Module scope outlives
+// the request: Convex keeps a deployment's modules loaded between requests.
+const discoveredProviders = new Map<string, OAuthProviders>();
+
+/**
+ * Better Auth's `genericOAuth`, reading the provider's discovery document
+ * once rather than on every request. The plugin fetches it (endpoints,
+ * issuer, the JWKS that id_tokens are checked against) whenever a Better
+ * Auth instance starts, and `createAuth` starts one per request; this keeps
+ * the provider the first request built for the next ones. A failed
+ * discovery is not kept, so the next request tries again.
+ */
+function genericOAuthDiscoveredOnce(config: GenericOAuthConfig): GenericOAuthPlugin {
+  const plugin = genericOAuth({ config: [config] });
+  const key = JSON.stringify(config);
+  return {
+    ...plugin,
+    init: async (ctx) => {
+      const discovered = discoveredProviders.get(key);
+      if (discovered) {
+        return {
+          context: {
+            socialProviders: [...discovered, ...ctx.socialProviders],
+            genericOAuthPendingDiscovery: new Map(),
+          },
+        };
+      }
+      const started = await plugin.init(ctx);
+      const built = started.context.socialProviders.filter((provider) => provider.id === config.providerId);
+      if (built.length > 0) discoveredProviders.set(key, built);
+      return started;
+    },
   };
 }
 
@@ -58,10 +99,10 @@ export const createAuth = (ctx: GenericCtx<DataModel>) => {
       // The Convex plugin is required for Convex compatibility
       convex({ authConfig }),
       // Only where it can run: the plugin fetches the provider's
-      // discovery document when Better Auth starts, and queries and
-      // mutations cannot fetch. The sign-in and its callback are HTTP
-      // actions; a mutation using auth.api (users.ts) has no use for it.
-      ...(oauthProvider && isActionCtx(ctx) ? [genericOAuth({ config: [oauthProvider] })] : []),
+      // discovery document the first time, and queries and mutations
+      // cannot fetch. The sign-in and its callback are HTTP actions; a
+      // mutation using auth.api (users.ts) has no use for it.
+      ...(oauthProvider && isActionCtx(ctx) ? [genericOAuthDiscoveredOnce(oauthProvider)] : []),
     ],
   });
 };

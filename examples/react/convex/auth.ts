@@ -1,5 +1,6 @@
 import { createClient, type GenericCtx } from "convex-better-auth";
 import { convex, crossDomain } from "convex-better-auth/plugins";
+import { isActionCtx } from "convex-better-auth/utils";
 import { components } from "./_generated/api";
 import { DataModel } from "./_generated/dataModel";
 import { query } from "./_generated/server";
@@ -40,6 +41,47 @@ function oauthProviderConfig(): GenericOAuthConfig | null {
     clientId,
     clientSecret,
     scopes: ["openid", "email", "profile"],
+    // Signing out of the app leaves the provider's own session alone, as
+    // "Sign in with …" buttons do; no trip through its end-session page.
+    disableProviderLogout: true,
+  };
+}
+
+type GenericOAuthPlugin = ReturnType<typeof genericOAuth>;
+type OAuthProviders = Awaited<ReturnType<GenericOAuthPlugin["init"]>>["context"]["socialProviders"];
+
+// The providers genericOAuth built, by configuration. Module scope outlives
+// the request: Convex keeps a deployment's modules loaded between requests.
+const discoveredProviders = new Map<string, OAuthProviders>();
+
+/**
+ * Better Auth's `genericOAuth`, reading the provider's discovery document
+ * once rather than on every request. The plugin fetches it (endpoints,
+ * issuer, the JWKS that id_tokens are checked against) whenever a Better
+ * Auth instance starts, and `createAuth` starts one per request; this keeps
+ * the provider the first request built for the next ones. A failed
+ * discovery is not kept, so the next request tries again.
+ */
+function genericOAuthDiscoveredOnce(config: GenericOAuthConfig): GenericOAuthPlugin {
+  const plugin = genericOAuth({ config: [config] });
+  const key = JSON.stringify(config);
+  return {
+    ...plugin,
+    init: async (ctx) => {
+      const discovered = discoveredProviders.get(key);
+      if (discovered) {
+        return {
+          context: {
+            socialProviders: [...discovered, ...ctx.socialProviders],
+            genericOAuthPendingDiscovery: new Map(),
+          },
+        };
+      }
+      const started = await plugin.init(ctx);
+      const built = started.context.socialProviders.filter((provider) => provider.id === config.providerId);
+      if (built.length > 0) discoveredProviders.set(key, built);
+      return started;
+    },
   };
 }
 
@@ -59,7 +101,11 @@ export const createAuth = (ctx: GenericCtx<DataModel>) => {
       crossDomain({ siteUrl }),
       // The Convex plugin is required for Convex compatibility
       convex({ authConfig }),
-      ...(oauthProvider ? [genericOAuth({ config: [oauthProvider] })] : []),
+      // Only where it can run: the plugin fetches the provider's discovery
+      // document the first time, and queries, mutations and the createAuth
+      // call of registerRoutes (http.ts, while the module loads) cannot
+      // fetch. The sign-in and its callback are HTTP actions.
+      ...(oauthProvider && isActionCtx(ctx) ? [genericOAuthDiscoveredOnce(oauthProvider)] : []),
     ],
   });
 };
