@@ -36,11 +36,34 @@ export function createApi(
   schema: SchemaDefinition<GenericSchema, boolean>,
   createAuthOptions: (ctx: any) => BetterAuthOptions,
 ) {
-  const uniqueFields: Record<string, string[]> = {};
-  for (const table of Object.values(getAuthTables(createAuthOptions({})))) {
-    uniqueFields[table.modelName] = Object.entries(table.fields)
-      .filter(([, field]) => field.unique)
-      .map(([name, field]) => field.fieldName ?? name);
+  return createComponentApi(schema, { uniqueFields: uniqueFieldsOf(createAuthOptions({})) });
+}
+
+/**
+ * The unique fields Better Auth declares for `options`, per physical table:
+ * unique fields, single-field unique indexes, and compound unique indexes
+ * (a list of fields unique together, e.g. oauth-provider's
+ * `[clientId, resourceId]`). `id` is always unique and not listed.
+ *
+ * @example
+ * ```ts
+ * uniqueFieldsOf({ emailAndPassword: { enabled: true } }).user; // ["email"]
+ * ```
+ */
+export function uniqueFieldsOf(options: BetterAuthOptions): Record<string, (string | string[])[]> {
+  const uniqueFields: Record<string, (string | string[])[]> = {};
+  for (const table of Object.values(getAuthTables(options))) {
+    const physical = (name: string) => table.fields[name]?.fieldName ?? name;
+    const unique = (table.indexes ?? []).filter((index) => index.unique);
+    uniqueFields[table.modelName] = [
+      ...Object.entries(table.fields)
+        .filter(([, field]) => field.unique)
+        .map(([name]) => physical(name)),
+      // Table-level unique indexes: deviceCode's, and compound ones such as
+      // oauth-provider's [clientId, resourceId] (a list: unique together).
+      ...unique.filter((index) => index.fields.length === 1).map((index) => physical(index.fields[0]!)),
+      ...unique.filter((index) => index.fields.length > 1).map((index) => index.fields.map(physical)),
+    ];
   }
-  return createComponentApi(schema, { uniqueFields });
+  return uniqueFields;
 }

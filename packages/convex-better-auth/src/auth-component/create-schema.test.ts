@@ -18,7 +18,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { BetterAuthOptions } from "better-auth";
 import { getAuthTables } from "better-auth/db";
-import { organization, twoFactor, username } from "better-auth/plugins";
+import { oauthProvider } from "@better-auth/oauth-provider";
+import { jwt, organization, twoFactor, username } from "better-auth/plugins";
 import type { GenericSchema, SchemaDefinition } from "convex/server";
 import { build } from "esbuild";
 import { afterAll, describe, expect, test } from "vitest";
@@ -26,6 +27,7 @@ import { describeSchema } from "../component-api/schema-info.js";
 import { isTransactionTable } from "../component-api/transaction-tables.js";
 import { COMPOUND_INDEXES } from "../schema/compound-indexes.js";
 import { convexAdapter } from "./adapter.js";
+import { uniqueFieldsOf } from "./create-api.js";
 import { createConvexSchema, DEFAULT_SCHEMA_PATH, renderConvexSchema } from "./create-schema.js";
 import type { AuthComponentApi, RunCtx } from "./types.js";
 
@@ -119,6 +121,8 @@ describe("createConvexSchema", () => {
       const table = authTables[model];
       if (!table) continue;
       for (const fields of indexes) {
+        // Curated indexes on fields of plugins this app lacks are left out.
+        if (!fields.every((field) => field === "id" || field in table.fields)) continue;
         const physical = fields.map((field) => table.fields[field]?.fieldName ?? field);
         expect(
           info.get(table.modelName)!.indexes.map((index) => index.fields),
@@ -135,6 +139,19 @@ describe("createConvexSchema", () => {
       name: "organizationId_userId",
       fields: ["organizationId", "userId"],
     });
+  });
+
+  test("a local install with @better-auth/oauth-provider gets its compound unique [clientId, resourceId]", async () => {
+    // Before compound uniqueness was supported, generating this schema threw.
+    const withProvider: BetterAuthOptions = {
+      plugins: [jwt(), oauthProvider({ loginPage: "/sign-in", consentPage: "/consent" })],
+    };
+    const schema = await importSchema(createConvexSchema(withProvider).code);
+    expect(schema.uniqueFields.oauthClientResource).toEqual(["id", ["clientId", "resourceId"]]);
+    const table = describeSchema(schema.default, schema.uniqueFields).get("oauthClientResource")!;
+    expect(table.uniqueTogether).toEqual([{ fields: ["clientId", "resourceId"], index: "clientId_resourceId" }]);
+    // createApi reads the same constraint from the options for a hand-written schema.
+    expect(uniqueFieldsOf(withProvider).oauthClientResource).toEqual([["clientId", "resourceId"]]);
   });
 
   test("takes the CLI's --output path, and drops session when sessions live in secondary storage", () => {
@@ -169,7 +186,8 @@ describe("createConvexSchema", () => {
 // static `auth` for the CLI. "convex-better-auth" is this package's source,
 // bundled the way dist/ would ship it, in the app's own node_modules.
 const AUTH_TS = `import { betterAuth } from "better-auth";
-import { organization, twoFactor, username } from "better-auth/plugins";
+import { oauthProvider } from "@better-auth/oauth-provider";
+import { jwt, organization, twoFactor, username } from "better-auth/plugins";
 import { convexAdapter } from "convex-better-auth";
 
 // The CLI only reads the options; no Convex function runs.

@@ -11,7 +11,14 @@ import {
 import { v } from "convex/values";
 import { convexBetterAuthError } from "../shared/errors.js";
 import { findFirst, getById, readFirstRows, readRows, selectFields, withAuthId } from "./read-rows.js";
-import { describeSchema, requireFields, requireTable, type SchemaInfo, type TableInfo } from "./schema-info.js";
+import {
+  describeSchema,
+  requireFields,
+  requireTable,
+  type SchemaInfo,
+  type TableInfo,
+  type UniqueFields,
+} from "./schema-info.js";
 import { vBatchResult, vDoc, vPage, vSortBy, vWhere, type Where } from "./validators.js";
 import { deleteRow, insertRow, patchRow } from "./write-rows.js";
 import { createTransactionApi } from "./transaction-api.js";
@@ -62,11 +69,11 @@ function checkWhere(table: TableInfo, where: readonly Where[] | undefined): read
 
 /**
  * Options for {@link createApi}. `uniqueFields` lists, per table, the fields
- * that must be unique besides `id`; pass Better Auth options instead and they
- * are read from `getAuthTables`.
+ * that must be unique besides `id` (a list of fields: unique together); pass
+ * Better Auth options instead and they are read from `getAuthTables`.
  */
 export type CreateApiOptions = {
-  uniqueFields: Readonly<Record<string, readonly string[]>>;
+  uniqueFields: UniqueFields;
   /** The module that exports these functions (default `"adapter"`); the transaction expiry job runs from it. */
   module?: string;
 };

@@ -71,4 +71,54 @@ describe("planQuery", () => {
       missingIndex: undefined,
     });
   });
+
+  test("`ne` on the index field after the equalities reads either side of the value", () => {
+    const plan = planQuery(table("scimUser"), [
+      { field: "connectionId", value: "okta" },
+      { field: "provisioningDomainId", operator: "ne", value: "acme" },
+    ]);
+    expect(plan).toMatchObject({
+      index: "connectionId_provisioningDomainId",
+      prefix: [{ field: "connectionId", values: ["okta"] }],
+      exclude: { field: "provisioningDomainId", value: "acme" },
+      exact: true,
+    });
+  });
+
+  test("`ne null`, `ne` on id and a `ne` no index reaches stay in the filter", () => {
+    const notNull = planQuery(table("session"), [
+      { field: "userId", value: "u1" },
+      { field: "expiresAt", operator: "ne", value: null },
+    ]);
+    expect(notNull).toMatchObject({ index: "userId", exact: false });
+    expect(notNull.exclude).toBeUndefined();
+    const notId = planQuery(table("verification"), [
+      { field: "identifier", value: "x" },
+      { field: "id", operator: "ne", value: "v1" },
+    ]);
+    expect(notId.exclude).toBeUndefined();
+    const alone = planQuery(table("scimUser"), [{ field: "active", operator: "ne", value: true }]);
+    expect(alone).toMatchObject({ index: "by_creation_time", missingIndex: ["active"] });
+  });
+
+  test("regression: an equality on a unique field beats an equally long non-unique prefix", () => {
+    // SCIM's user lookups (eq connectionId + eq userNameKey) picked the
+    // `connectionId` index by name and read the whole connection.
+    for (const key of ["userNameKey", "connectionUserKey"]) {
+      const plan = planQuery(table("scimUser"), [
+        { field: "connectionId", value: "okta" },
+        { field: key, value: "k" },
+      ]);
+      expect(plan.index).toBe(key);
+    }
+    const sorted = planQuery(
+      table("scimUser"),
+      [
+        { field: "connectionId", value: "okta" },
+        { field: "userNameKey", value: "k" },
+      ],
+      { field: "orderKey", direction: "asc" },
+    );
+    expect(sorted.index).toBe("userNameKey");
+  });
 });

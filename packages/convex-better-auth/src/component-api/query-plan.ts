@@ -10,6 +10,11 @@ export type QueryPlan = {
   /** Equality prefix; a field with several values (from `in`) fans out into one range per value. */
   prefix: { field: string; values: Scalar[] }[];
   range?: { field: string; lower?: { op: "gt" | "gte"; value: Scalar }; upper?: { op: "lt" | "lte"; value: Scalar } };
+  /**
+   * A `ne` on the index field after the prefix: the plan reads the two
+   * ranges either side of the value (`lt`, then `gt`), in index order.
+   */
+  exclude?: { field: string; value: Scalar };
   order: "asc" | "desc";
   /** The index already returns rows in the requested sort order. */
   sorted: boolean;
@@ -61,7 +66,9 @@ type Constraints = {
   eq: Map<string, Scalar[]>;
   lower: Map<string, { op: "gt" | "gte"; value: Scalar }>;
   upper: Map<string, { op: "lt" | "lte"; value: Scalar }>;
-  /** Clauses that no index can enforce (ne, contains, null tests, case folding, OR). */
+  /** `ne` a value: an index can skip it by reading either side of it. */
+  ne: Map<string, Scalar>;
+  /** Clauses that no index can enforce (contains, null tests, case folding, OR, …). */
   residual: number;
 };
 
@@ -77,7 +84,7 @@ function canonical(a: Where, b: Where): number {
  * Better Auth happened to list them in.
  */
 function collectConstraints(where: readonly Where[]): Constraints {
-  const constraints: Constraints = { eq: new Map(), lower: new Map(), upper: new Map(), residual: 0 };
+  const constraints: Constraints = { eq: new Map(), lower: new Map(), upper: new Map(), ne: new Map(), residual: 0 };
   const andClauses = where.filter((clause) => clause.connector !== "OR");
   constraints.residual += where.length - andClauses.length;
   for (const clause of [...andClauses].sort(canonical)) {
@@ -101,6 +108,16 @@ function collectConstraints(where: readonly Where[]): Constraints {
       constraints.lower.set(clause.field, { op, value: clause.value });
     } else if ((op === "lt" || op === "lte") && usableValue(clause.value) && !constraints.upper.has(clause.field)) {
       constraints.upper.set(clause.field, { op, value: clause.value });
+    } else if (
+      op === "ne" &&
+      usableValue(clause.value) &&
+      // Ids are `_id`s or stored ids: no index range covers them.
+      clause.field !== "id" &&
+      !constraints.ne.has(clause.field)
+    ) {
+      // `ne v` matches null and missing values too (see matchesClause); they
+      // sort below every value, so the two ranges around v hold them.
+      constraints.ne.set(clause.field, clause.value);
     } else {
       constraints.residual++;
     }
@@ -110,7 +127,12 @@ function collectConstraints(where: readonly Where[]): Constraints {
 
 type Candidate = { plan: QueryPlan; score: number; width: number };
 
-function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy | undefined): Candidate {
+function planForIndex(
+  index: IndexInfo,
+  constraints: Constraints,
+  sortBy: SortBy | undefined,
+  uniqueFields: readonly string[],
+): Candidate {
   const prefix: QueryPlan["prefix"] = [];
   let fannedOut = false;
   let position = 0;
@@ -127,8 +149,12 @@ function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy
   }
   const next = index.fields[position];
   let range: QueryPlan["range"];
+  let exclude: QueryPlan["exclude"];
   if (next !== undefined && (constraints.lower.has(next) || constraints.upper.has(next))) {
     range = { field: next, lower: constraints.lower.get(next), upper: constraints.upper.get(next) };
+  } else if (next !== undefined && constraints.ne.has(next)) {
+    // SCIM's domain-stability check: eq connectionId + provisioningDomainId ne.
+    exclude = { field: next, value: constraints.ne.get(next)! };
   }
   const orderField = range ? range.field : next;
   const sorted =
@@ -138,10 +164,26 @@ function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy
   const usedEq = prefix.length;
   const usedRange = range ? (range.lower ? 1 : 0) + (range.upper ? 1 : 0) : 0;
   const totalRange = constraints.lower.size + constraints.upper.size;
-  const exact = constraints.residual === 0 && usedEq === constraints.eq.size && usedRange === totalRange;
-  const score = usedEq * 8 + (range ? 4 : 0) + (sorted && sortBy ? 2 : 0) + (exact ? 1 : 0);
+  const exact =
+    constraints.residual === 0 &&
+    usedEq === constraints.eq.size &&
+    usedRange === totalRange &&
+    constraints.ne.size === (exclude ? 1 : 0);
+  // An equality on a unique field reads at most one row per value, whatever
+  // else the where list pins (SCIM: eq connectionId + eq userNameKey).
+  const pointLookup = prefix.some((p) => uniqueFields.includes(p.field));
+  const score =
+    (pointLookup ? 64 : 0) + usedEq * 8 + (range || exclude ? 4 : 0) + (sorted && sortBy ? 2 : 0) + (exact ? 1 : 0);
   return {
-    plan: { index: index.name, prefix, range, order: sortBy?.direction ?? "asc", sorted, exact },
+    plan: {
+      index: index.name,
+      prefix,
+      range,
+      ...(exclude ? { exclude } : {}),
+      order: sortBy?.direction ?? "asc",
+      sorted,
+      exact,
+    },
     score,
     width: index.fields.length,
   };
@@ -149,8 +191,9 @@ function planForIndex(index: IndexInfo, constraints: Constraints, sortBy: SortBy
 
 /**
  * Chooses the index for a where list and sort. The best index is the one
- * that pins the most equality fields, then bounds a range, then already
- * yields the requested order; ties go to the narrower index, then by name.
+ * that pins a unique field, then the most equality fields, then bounds a
+ * range, then already yields the requested order; ties go to the narrower
+ * index, then by name.
  * With only OR clauses the caller plans each clause on its own.
  *
  * @example
@@ -165,7 +208,7 @@ export function planQuery(table: TableInfo, where: readonly Where[], sortBy?: So
   const constraints = collectConstraints(where);
   let best: Candidate | undefined;
   for (const index of table.indexes) {
-    const candidate = planForIndex(index, constraints, sortBy);
+    const candidate = planForIndex(index, constraints, sortBy, table.uniqueFields);
     if (
       !best ||
       candidate.score > best.score ||
@@ -175,13 +218,17 @@ export function planQuery(table: TableInfo, where: readonly Where[], sortBy?: So
       best = candidate;
     }
   }
-  const narrows = best && (best.plan.prefix.length > 0 || best.plan.range !== undefined);
+  const narrows =
+    best && (best.plan.prefix.length > 0 || best.plan.range !== undefined || best.plan.exclude !== undefined);
   if (best && (narrows || (sortBy && best.plan.sorted))) return best.plan;
   const hasConstraints = where.length > 0 || sortBy !== undefined;
   // Ids are Convex `_id`s or stored ids: no index orders or ranges them.
-  const wanted = [...constraints.eq.keys(), ...constraints.lower.keys(), ...constraints.upper.keys()].filter(
-    (field) => field !== "id",
-  );
+  const wanted = [
+    ...constraints.eq.keys(),
+    ...constraints.lower.keys(),
+    ...constraints.upper.keys(),
+    ...constraints.ne.keys(),
+  ].filter((field) => field !== "id");
   if (sortBy && sortBy.field !== "id" && !wanted.includes(sortBy.field)) wanted.push(sortBy.field);
   const indexable = wanted.length > 0;
   return {

@@ -44,27 +44,36 @@ function buildQueries(db: Db, table: TableInfo, plan: QueryPlan) {
   for (const { values } of plan.prefix) {
     tuples = tuples.flatMap((tuple) => values.map((value) => [...tuple, value]));
   }
-  return tuples.map((tuple) => {
-    const base = db.query(table.name);
-    const indexed =
-      plan.index === "by_creation_time"
-        ? base.withIndex("by_creation_time")
-        : base.withIndex(plan.index, (q) => {
-            // The plan decides at run time which bounds apply; Convex's builder
-            // types track that statically, so the chain is walked untyped here.
-            let range = q as unknown as IndexRangeChain;
-            plan.prefix.forEach(({ field }, i) => {
-              range = range.eq(field, tuple[i] as Value);
+  // A `ne` reads the ranges below and above the value, in the plan's order.
+  const sides: ("lt" | "gt" | undefined)[] = !plan.exclude
+    ? [undefined]
+    : plan.order === "asc"
+      ? ["lt", "gt"]
+      : ["gt", "lt"];
+  return tuples.flatMap((tuple) =>
+    sides.map((side) => {
+      const base = db.query(table.name);
+      const indexed =
+        plan.index === "by_creation_time"
+          ? base.withIndex("by_creation_time")
+          : base.withIndex(plan.index, (q) => {
+              // The plan decides at run time which bounds apply; Convex's builder
+              // types track that statically, so the chain is walked untyped here.
+              let range = q as unknown as IndexRangeChain;
+              plan.prefix.forEach(({ field }, i) => {
+                range = range.eq(field, tuple[i] as Value);
+              });
+              if (plan.range) {
+                const { field, lower, upper } = plan.range;
+                if (lower) range = range[lower.op](field, lower.value as Value);
+                if (upper) range = range[upper.op](field, upper.value as Value);
+              }
+              if (plan.exclude && side) range = range[side](plan.exclude.field, plan.exclude.value as Value);
+              return range as unknown as IndexRange;
             });
-            if (plan.range) {
-              const { field, lower, upper } = plan.range;
-              if (lower) range = range[lower.op](field, lower.value as Value);
-              if (upper) range = range[upper.op](field, upper.value as Value);
-            }
-            return range as unknown as IndexRange;
-          });
-    return indexed.order(plan.order);
-  });
+      return indexed.order(plan.order);
+    }),
+  );
 }
 
 /**
@@ -179,7 +188,8 @@ export async function readRows(
   const plans = plansFor(table, where, sortBy);
   plans.forEach((plan) => warnMissingIndex(table, plan));
   const only = plans.length === 1 ? plans[0] : undefined;
-  const streams = only && !only.ids && only.prefix.every((p) => p.values.length === 1);
+  // One index range pages with Convex's cursor; several (`in`, `ne`) are merged here.
+  const streams = only && !only.ids && !only.exclude && only.prefix.every((p) => p.values.length === 1);
   const inOrder = Boolean(only && streams && only.sorted);
   if (only && inOrder && !cursor?.startsWith(OFFSET_CURSOR)) {
     // Filters may drop rows, so read a little more than asked when not exact.

@@ -11,6 +11,8 @@ export type TableInfo = {
   fields: Set<string>;
   indexes: IndexInfo[];
   uniqueFields: string[];
+  /** Field lists unique together, in the order of the index that leads with them. */
+  uniqueTogether: { fields: string[]; index?: string }[];
   /** The table's document validator, for coded errors before Convex's own check. */
   validator: unknown;
   /**
@@ -30,19 +32,25 @@ type TableDefinitionLike = {
 };
 
 /**
+ * Per table, the fields whose values must be unique; an entry that is a list
+ * names fields unique together (a compound unique index).
+ */
+export type UniqueFields = Readonly<Record<string, readonly (string | readonly string[])[]>>;
+
+/**
  * Reads tables, fields and indexes from a Convex schema. This is the only
  * place that touches `TableDefinition[" indexes"]()`, which Convex marks
  * experimental; a test pins its shape.
  *
  * @example
  * ```ts
- * const info = describeSchema(schema, { user: ["email"] });
+ * const info = describeSchema(schema, { user: ["email"], oauthClientResource: [["clientId", "resourceId"]] });
  * info.get("user")?.indexes; // [{ name: "email", fields: ["email"] }, …]
  * ```
  */
 export function describeSchema(
   schema: SchemaDefinition<GenericSchema, boolean>,
-  uniqueFields: Readonly<Record<string, readonly string[]>>,
+  uniqueFields: UniqueFields,
 ): SchemaInfo {
   const info: SchemaInfo = new Map();
   for (const [name, table] of Object.entries(schema.tables as Record<string, TableDefinitionLike>)) {
@@ -60,7 +68,8 @@ export function describeSchema(
       fields: index.fields.filter((field) => field !== "_creationTime"),
     }));
     const fields = new Set(Object.keys(table.validator.fields ?? {}));
-    const unique = new Set(["id", ...(uniqueFields[name] ?? [])]);
+    const entries = uniqueFields[name] ?? [];
+    const unique = new Set(["id", ...entries.filter((entry) => typeof entry === "string")]);
     // Lookups by id go through `_id` first, then this index; the planner
     // never ranges over it, since rows without a stored id are not in it.
     const idIndex = fields.has("id") ? allIndexes.find((index) => index.fields[0] === "id") : undefined;
@@ -75,11 +84,26 @@ export function describeSchema(
       fields,
       indexes: allIndexes.filter((index) => index.fields[0] !== "id"),
       uniqueFields: [...unique].filter((field) => fields.has(field)),
+      uniqueTogether: entries
+        .filter((entry) => typeof entry !== "string")
+        .map((together) => leadingIndex(allIndexes, together)),
       validator: table.validator,
       idIndex: idIndex?.name,
     });
   }
   return info;
+}
+
+/**
+ * The index whose leading fields are exactly `together` (any order), which
+ * serves the uniqueness check, and those fields in the index's order.
+ * Without one (a hand-written local schema) the check filters the table, as
+ * it does for a single unique field without an index.
+ */
+function leadingIndex(indexes: IndexInfo[], together: readonly string[]): { fields: string[]; index?: string } {
+  const wanted = [...together].sort().join("\0");
+  const index = indexes.find((candidate) => candidate.fields.slice(0, together.length).sort().join("\0") === wanted);
+  return index ? { fields: index.fields.slice(0, together.length), index: index.name } : { fields: [...together] };
 }
 
 /** The table's info, or the coded `UNKNOWN_MODEL` error. */

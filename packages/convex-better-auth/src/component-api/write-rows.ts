@@ -62,11 +62,20 @@ async function findByField(db: Db, table: TableInfo, field: string, value: unkno
 }
 
 /**
- * Rejects a write that would give two rows the same value in a unique field.
- * It runs inside the writing mutation, so Convex's serializable transactions
- * make check-and-write atomic: concurrent sign-ups with one email leave one user.
+ * Rejects a write that would give two rows the same value in a unique field,
+ * or the same values in fields unique together. It runs inside the writing
+ * mutation, so Convex's serializable transactions make check-and-write
+ * atomic: concurrent sign-ups with one email leave one user. `current` is the
+ * row a patch applies to: a patch of one field of a unique pair is checked
+ * with the row's other value.
  */
-export async function checkUnique(db: Db, table: TableInfo, values: Record<string, unknown>, selfId?: string) {
+export async function checkUnique(
+  db: Db,
+  table: TableInfo,
+  values: Record<string, unknown>,
+  selfId?: string,
+  current?: Record<string, unknown>,
+) {
   for (const field of table.uniqueFields) {
     const value = values[field];
     if (value === undefined || value === null) continue;
@@ -80,6 +89,29 @@ export async function checkUnique(db: Db, table: TableInfo, values: Record<strin
         model: table.name,
         field,
       });
+    }
+  }
+  for (const { fields, index } of table.uniqueTogether) {
+    if (!fields.some((field) => values[field] !== undefined)) continue;
+    const merged = fields.map((field) => (values[field] !== undefined ? values[field] : current?.[field]));
+    // As in SQL, a null in the tuple never clashes.
+    if (merged.some((value) => value === undefined || value === null)) continue;
+    const query = index
+      ? db.query(table.name).withIndex(index, (q) => {
+          let range = q as unknown as { eq: (field: string, value: Value) => typeof range };
+          fields.forEach((field, i) => (range = range.eq(field, merged[i] as Value)));
+          return range as never;
+        })
+      : db
+          .query(table.name)
+          .filter((q) => q.and(...fields.map((field, i) => q.eq(q.field(field), merged[i] as Value))));
+    const rows = (await query.take(2)) as Row[];
+    if (rows.some((row) => row._id !== selfId)) {
+      throw convexBetterAuthError(
+        "DUPLICATE_VALUE",
+        `A "${table.name}" with this ${fields.join(" and ")} already exists.`,
+        { model: table.name, field: fields.join(",") },
+      );
     }
   }
 }
@@ -150,7 +182,7 @@ export async function patchRow(
     delete values.id;
   }
   checkValues(table, values, false);
-  await checkUnique(ctx.db, table, values, row._id);
+  await checkUnique(ctx.db, table, values, row._id, row);
   await ctx.db.patch(row._id as never, values as never);
   await journal?.patched(table.name, row, values);
   let doc = (await ctx.db.get(row._id as never)) as Row;

@@ -7,8 +7,12 @@
  * script and tests only, never by runtime code (it pulls in every plugin).
  */
 import { apiKey } from "@better-auth/api-key";
+import { oauthDeviceAuthorization, oauthProvider } from "@better-auth/oauth-provider";
 import { passkey } from "@better-auth/passkey";
-import type { BetterAuthOptions, BetterAuthPluginDBSchema } from "better-auth";
+import { scim } from "@better-auth/scim";
+import { sso } from "@better-auth/sso";
+import { stripe } from "@better-auth/stripe";
+import type { BetterAuthOptions } from "better-auth";
 import { convexPluginSchema } from "../plugins/convex/schema.ts";
 import {
   admin,
@@ -16,65 +20,17 @@ import {
   emailOTP,
   genericOAuth,
   jwt,
+  lastLoginMethod,
   magicLink,
   oneTimeToken,
   organization,
   phoneNumber,
+  siwe,
   twoFactor,
   username,
 } from "better-auth/plugins";
 
 const noop = async (): Promise<void> => {};
-
-const optional = (type: "string" | "boolean" | "date", index = false) =>
-  ({ type, required: false, ...(index ? { index: true } : {}) }) as const;
-
-/**
- * Tables of better-auth 1.6's OIDC provider plugin, which
- * `@convex-dev/better-auth` 0.12 bundles (every field optional, as it
- * declares them). Better Auth 1.7 removed that plugin; the tables stay so a
- * deployment that has rows in them deploys unchanged.
- */
-export const legacyOidcProviderSchema = {
-  oauthApplication: {
-    fields: {
-      name: optional("string"),
-      icon: optional("string"),
-      metadata: optional("string"),
-      clientId: optional("string", true),
-      clientSecret: optional("string"),
-      redirectUrls: optional("string"),
-      type: optional("string"),
-      disabled: optional("boolean"),
-      userId: optional("string", true),
-      createdAt: optional("date"),
-      updatedAt: optional("date"),
-    },
-  },
-  oauthAccessToken: {
-    fields: {
-      accessToken: optional("string", true),
-      refreshToken: optional("string", true),
-      accessTokenExpiresAt: optional("date"),
-      refreshTokenExpiresAt: optional("date"),
-      clientId: optional("string", true),
-      userId: optional("string", true),
-      scopes: optional("string"),
-      createdAt: optional("date"),
-      updatedAt: optional("date"),
-    },
-  },
-  oauthConsent: {
-    fields: {
-      clientId: optional("string", true),
-      userId: optional("string", true),
-      scopes: optional("string"),
-      createdAt: optional("date"),
-      updatedAt: optional("date"),
-      consentGiven: optional("boolean"),
-    },
-  },
-} satisfies BetterAuthPluginDBSchema;
 
 /**
  * Options whose `getAuthTables` output defines the component's tables.
@@ -109,12 +65,35 @@ export const schemaAuthOptions = {
     oneTimeToken(),
     jwt(),
     admin(),
-    organization({ teams: { enabled: true } }),
+    // dynamicAccessControl adds `organizationRole`; teams add team tables.
+    organization({ teams: { enabled: true }, dynamicAccessControl: { enabled: true } }),
     passkey(),
     apiKey(),
+    // deviceAuthorization()'s table plus the OAuth provider's device-grant
+    // fields (`resources`, `oauthClientId`): a superset of both.
+    oauthDeviceAuthorization(),
+    siwe({ domain: "example.com", getNonce: async () => "schemanonce1", verifyMessage: async () => false }),
+    lastLoginMethod({ storeInDatabase: true }),
+    // @better-auth/mcp's mcp() is oauthProvider() plus discovery: same tables.
+    oauthProvider({ loginPage: "/sign-in", consentPage: "/consent" }),
+    // domainVerification adds `ssoProvider.domainVerified`.
+    sso({ domainVerification: { enabled: true } }),
+    // managedConnections adds the scimManaged* tables; the static connection
+    // only satisfies the option check.
+    scim({
+      connections: [
+        { id: "schema", credentials: [{ type: "bearer", id: "schema", token: "schema-token-0123456789" }] },
+      ],
+      managedConnections: { credentialHashSecret: "schema-credential-hash-secret-0123456789" },
+    }),
+    stripe({
+      stripeClient: {} as never,
+      stripeWebhookSecret: "whsec_schema",
+      subscription: { enabled: true, plans: [] },
+      organization: { enabled: true },
+    }),
     // Our own `convex()` plugin declares the same `jwks` table as jwt(),
     // plus `user.userId`; its schema alone is enough here.
     { id: "convex", schema: convexPluginSchema },
-    { id: "legacy-oidc-provider", schema: legacyOidcProviderSchema },
   ],
 } satisfies BetterAuthOptions;

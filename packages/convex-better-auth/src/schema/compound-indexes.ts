@@ -1,7 +1,10 @@
 /**
  * Indexes for query shapes Better Auth issues that its field metadata does not
- * imply. Researched against better-auth 1.7.25, @better-auth/api-key 1.7.5 and
- * @better-auth/passkey 1.7.6 dist; see QUERY-SHAPES.md for the full survey.
+ * imply. Researched against the dist of better-auth 1.7.25, @better-auth/api-key
+ * 1.7.5, @better-auth/passkey 1.7.6, @better-auth/oauth-provider 1.7.5 (and
+ * @better-auth/mcp 1.7.5, which adds no queries), @better-auth/sso 1.7.5,
+ * @better-auth/scim 1.7.5 and @better-auth/stripe 1.7.6; see QUERY-SHAPES.md
+ * for the full survey.
  *
  * The query planner serves an AND of `eq`s plus one range or sort field with an
  * index whose leading fields are the `eq` fields (any order), then that field.
@@ -21,6 +24,8 @@ export const COMPOUND_INDEXES = {
   user: [
     // admin `listUsers`: `sortBy` is caller-chosen; createdAt is the usual one.
     ["createdAt"],
+    // stripe webhooks: findOne by stripeCustomerId.
+    ["stripeCustomerId"],
   ],
   session: [
     // internal-adapter `listSessions` (onlyActiveSessions) and
@@ -71,5 +76,89 @@ export const COMPOUND_INDEXES = {
     ["referenceId", "createdAt"],
     // api-key `deleteAllExpiredApiKeys`: deleteMany expiresAt lt.
     ["expiresAt"],
+  ],
+  organization: [
+    // stripe webhooks (organization subscriptions): findOne by stripeCustomerId.
+    ["stripeCustomerId"],
+  ],
+  organizationRole: [
+    // organization dynamic access control: find/update/delete a role by
+    // eq organizationId + eq role (by id goes through the id pin), and
+    // member/invite role checks with role `in`.
+    ["organizationId", "role"],
+  ],
+  walletAddress: [
+    // siwe `verify`: findOne by address + chainId, and by address alone.
+    ["address", "chainId"],
+  ],
+  oauthClient: [
+    // oauth-provider `getClients`: findMany by referenceId (by userId uses its reference index).
+    ["referenceId"],
+  ],
+  oauthConsent: [
+    // oauth-provider authorize / consent: findOne eq clientId + eq userId + eq referenceId.
+    ["userId", "clientId", "referenceId"],
+  ],
+  oauthRefreshToken: [
+    // oauth-provider `invalidateRefreshFamily`: findMany / deleteMany eq clientId + eq userId.
+    ["userId", "clientId"],
+  ],
+  oauthClientAssertion: [
+    // Expired rows, for a sweep by expiresAt lt (the plugin keeps them until then).
+    ["expiresAt"],
+  ],
+  ssoProvider: [
+    // sso sign-in: findOne by domain.
+    ["domain"],
+    // sso organization provisioning: findOne by organizationId.
+    ["organizationId"],
+    // sso `findVerifiedDomainProviders`: eq domainVerified, sortBy providerId, paged.
+    ["domainVerified", "providerId"],
+  ],
+  scimUser: [
+    // scim list Users: eq connectionId [+ filter], sortBy orderKey, offset paging.
+    ["connectionId", "orderKey"],
+    // scim `assertUserConnectionDomainStable`: eq connectionId + provisioningDomainId ne
+    // (the planner reads the two ranges either side of the value).
+    ["connectionId", "provisioningDomainId"],
+    // scim domain decommission sweep: eq provisioningDomainId + userId gt, sortBy userId;
+    // also eq userId + eq/in provisioningDomainId.
+    ["provisioningDomainId", "userId"],
+  ],
+  scimGroup: [
+    // scim list Groups: eq connectionId [+ filter], sortBy orderKey.
+    ["connectionId", "orderKey"],
+    // scim `assertGroupConnectionDomainStable`: eq connectionId + provisioningDomainId ne.
+    ["connectionId", "provisioningDomainId"],
+  ],
+  scimGroupMember: [
+    // scim group members: eq connectionId + eq groupId [+ createdAt cursor], sortBy createdAt.
+    ["connectionId", "groupId", "createdAt"],
+    // scim membership patch: eq connectionId + eq groupId + scimUserId `in`.
+    ["connectionId", "groupId", "scimUserId"],
+    // scim user delete/patch: eq connectionId + eq scimUserId.
+    ["connectionId", "scimUserId"],
+  ],
+  scimProjectionGrant: [
+    // scim projection: eq provisioningDomainId + eq userId [+ grantKey `in`].
+    ["provisioningDomainId", "userId"],
+  ],
+  scimManagedCredential: [
+    // scim managed credentials: eq connectionRecordId + eq status.
+    ["connectionRecordId", "status"],
+    // scim managed credential list: eq connectionRecordId, sortBy createdAt desc.
+    ["connectionRecordId", "createdAt"],
+  ],
+  scimManagedConnectionEvent: [
+    // scim managed connection events: eq connectionRecordId, sortBy sequence desc.
+    ["connectionRecordId", "sequence"],
+  ],
+  subscription: [
+    // stripe: findMany by referenceId, findOne by referenceId + status `in`.
+    ["referenceId", "status"],
+    // stripe webhooks: findOne by stripeSubscriptionId.
+    ["stripeSubscriptionId"],
+    // stripe: findMany by stripeCustomerId.
+    ["stripeCustomerId"],
   ],
 } satisfies ExtraIndexes;

@@ -32,18 +32,29 @@ const BASE: Record<FieldSpec["type"], ValidatorDescriptor> = {
  * Maps a field to the validator describing its stored value.
  *
  * Optional fields accept `null` too, because Better Auth writes explicit nulls.
+ * `alsoAccepts` adds the value types of an older row shape to the union.
  *
  * @example
  * ```ts
  * fieldValidator({ type: "date", required: false, unique: false });
  * // { kind: "optional", inner: { kind: "union", members: [{ kind: "null" }, { kind: "number" }] } }
+ * fieldValidator({ type: "string[]", required: false, unique: false, alsoAccepts: ["string"] });
+ * // v.optional(v.union(v.null(), v.array(v.string()), v.string()))
  * ```
  */
 export function fieldValidator(field: FieldSpec): ValidatorDescriptor {
-  const base = BASE[field.type];
+  const members = [field.type, ...(field.alsoAccepts ?? [])]
+    .map((type) => BASE[type])
+    // date, json and enum share their stored type with number and string.
+    .filter((member, i, all) => all.findIndex((other) => sameDescriptor(other, member)) === i);
+  const base: ValidatorDescriptor = members.length === 1 ? members[0]! : { kind: "union", members };
   if (field.required) return base;
   if (field.nullable === false) return { kind: "optional", inner: base };
-  return { kind: "optional", inner: { kind: "union", members: [{ kind: "null" }, base] } };
+  return { kind: "optional", inner: { kind: "union", members: [{ kind: "null" }, ...members] } };
+}
+
+function sameDescriptor(a: ValidatorDescriptor, b: ValidatorDescriptor): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

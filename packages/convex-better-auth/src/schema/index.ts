@@ -10,7 +10,9 @@ export {
   type FieldSpec,
   type SchemaSpec,
   type TableSpec,
+  type UniqueField,
 } from "./table-spec.ts";
+export { widenForLegacyRows } from "./widen-for-legacy-rows.ts";
 export { fieldValidator, type ValidatorDescriptor } from "./field-validator.ts";
 export { renderSchemaSource, type RenderSchemaOptions } from "./render-schema-source.ts";
 export { specToSchema, type SpecSchema } from "./spec-to-schema.ts";

@@ -40,7 +40,8 @@ export function renderSchemaSource(spec: SchemaSpec, { header, transactionTables
     return [`  ${key(name)}: defineTable({`, ...fields, "  })", ...indexes].join("\n") + ",";
   });
   const unique = Object.entries(uniqueFieldsFromSpec(spec)).map(
-    ([table, fields]) => `  ${key(table)}: [${fields.map(str).join(", ")}],`,
+    ([table, fields]) =>
+      `  ${key(table)}: [${fields.map((f) => (typeof f === "string" ? str(f) : `[${f.map(str).join(", ")}]`)).join(", ")}],`,
   );
   return [
     "/**",
@@ -54,7 +55,7 @@ export function renderSchemaSource(spec: SchemaSpec, { header, transactionTables
     ...tables,
     "};",
     "",
-    "/** Per table, the fields whose values must be unique. */",
+    "/** Per table, the fields whose values must be unique (a list: unique together). */",
     "export const uniqueFields = {",
     ...unique,
     "} as const;",

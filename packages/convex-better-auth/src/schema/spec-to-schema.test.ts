@@ -1,11 +1,8 @@
-import { getAuthTables } from "better-auth/db";
 import type { TableDefinition } from "convex/server";
 import { describe, expect, it } from "vitest";
 import { tables as committedTables, uniqueFields } from "../component/schema.ts";
-import { schemaAuthOptions } from "./auth-options.ts";
-import { COMPOUND_INDEXES } from "./compound-indexes.ts";
+import { bundledSchemaSpec } from "./bundled-schema-spec.ts";
 import { specToSchema } from "./spec-to-schema.ts";
-import { betterAuthTablesToSpec } from "./table-spec.ts";
 
 const shape = (tables: Record<string, TableDefinition>) =>
   Object.fromEntries(
@@ -17,7 +14,7 @@ const shape = (tables: Record<string, TableDefinition>) =>
   );
 
 describe("specToSchema", () => {
-  const spec = betterAuthTablesToSpec(getAuthTables(schemaAuthOptions), COMPOUND_INDEXES);
+  const spec = bundledSchemaSpec();
   const built = specToSchema(spec);
 
   it("builds the same tables, fields, validators and indexes as the generated module", () => {

@@ -11,13 +11,13 @@ import {
 } from "convex/server";
 import type { Validator } from "convex/values";
 import { buildValidator, fieldValidator } from "./field-validator.ts";
-import { type SchemaSpec, uniqueFieldsFromSpec } from "./table-spec.ts";
+import { type SchemaSpec, type UniqueField, uniqueFieldsFromSpec } from "./table-spec.ts";
 
 /** What {@link specToSchema} returns; mirrors the generated module's exports. */
 export type SpecSchema = {
   schema: SchemaDefinition<GenericSchema, true>;
   tables: Record<string, TableDefinition>;
-  uniqueFields: Record<string, string[]>;
+  uniqueFields: Record<string, UniqueField[]>;
 };
 
 /**

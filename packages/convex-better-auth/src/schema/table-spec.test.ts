@@ -37,6 +37,8 @@ describe("betterAuthTablesToSpec", () => {
     ],
     sessions: [["id", "deviceId"]],
     notInstalled: [["whatever"]],
+    // A field only another plugin adds (stripe's user.stripeCustomerId).
+    user: [["stripeCustomerId"], ["email", "notInstalledField"]],
   });
 
   it("keys tables and fields by physical name and adds the optional stored id first", () => {
@@ -84,7 +86,9 @@ describe("betterAuthTablesToSpec", () => {
   });
 
   it("rejects unknown index fields, reserved names and too many indexes", () => {
-    expect(() => betterAuthTablesToSpec(tables, { user: [["nope"]] })).toThrow(/unknown field/);
+    expect(() => betterAuthTablesToSpec({ t: { ...tables.session, indexes: [{ fields: ["nope"] }] } })).toThrow(
+      /unknown field/,
+    );
     const reserved = {
       t: { modelName: "t", fields: { by: { type: "string" }, id: { type: "string" } } },
     } satisfies BetterAuthDBSchema;
@@ -102,15 +106,25 @@ describe("betterAuthTablesToSpec", () => {
     expect(() => betterAuthTablesToSpec(many)).toThrow(/32-index/);
   });
 
-  it("rejects compound unique table indexes it cannot enforce", () => {
+  it("records compound unique table indexes as unique together, with their index", () => {
     const compound = {
       t: {
         modelName: "t",
-        fields: { a: { type: "string" }, b: { type: "string" } },
-        indexes: [{ fields: ["a", "b"], unique: true }],
+        fields: { a: { type: "string" }, b: { type: "string", fieldName: "bee" }, c: { type: "string" } },
+        indexes: [
+          { fields: ["a", "b"], unique: true },
+          { fields: ["b", "a"], unique: true },
+          { fields: ["c"], unique: true },
+        ],
       },
     } satisfies BetterAuthDBSchema;
-    expect(() => betterAuthTablesToSpec(compound)).toThrow(/compound unique/);
+    const built = betterAuthTablesToSpec(compound).t!;
+    expect(built.uniqueTogether).toEqual([["a", "bee"]]);
+    expect(built.fields.a!.unique).toBe(false);
+    expect(built.fields.c!.unique).toBe(true);
+    expect(built.indexes.map((i) => i.name)).toEqual(["id", "a_bee", "bee_a", "c"]);
+    expect(uniqueFieldsFromSpec({ t: built }).t).toEqual(["id", "c", ["a", "bee"]]);
+    expect(betterAuthTablesToSpec(tables).users!.uniqueTogether).toBeUndefined();
   });
 });
 
@@ -125,12 +139,30 @@ describe("fieldValidator", () => {
     [{ type: "string[]", required: true }, "v.array(v.string())"],
     [{ type: "number[]", required: true }, "v.array(v.number())"],
     [{ type: "date", required: false }, "v.optional(v.union(v.null(), v.number()))"],
+    [{ type: "string[]", required: true, alsoAccepts: ["string", "json"] }, "v.union(v.array(v.string()), v.string())"],
+    [
+      { type: "string[]", required: false, alsoAccepts: ["string"] },
+      "v.optional(v.union(v.null(), v.array(v.string()), v.string()))",
+    ],
+    [{ type: "date", required: true, alsoAccepts: ["number"] }, "v.number()"],
   ] as const)("%o -> %s", (field, source) => {
-    expect(validatorSource(fieldValidator({ ...field, unique: false }))).toBe(source);
+    const alsoAccepts = "alsoAccepts" in field ? [...field.alsoAccepts] : undefined;
+    expect(validatorSource(fieldValidator({ ...field, alsoAccepts, unique: false }))).toBe(source);
   });
 });
 
 describe("renderSchemaSource", () => {
+  it("prints fields unique together as a nested list", () => {
+    const pair = {
+      link: {
+        modelName: "link",
+        fields: { a: { type: "string" }, b: { type: "string" } },
+        indexes: [{ fields: ["a", "b"], unique: true }],
+      },
+    } satisfies BetterAuthDBSchema;
+    expect(renderSchemaSource(betterAuthTablesToSpec(pair), { header: [] })).toContain('  link: ["id", ["a", "b"]],');
+  });
+
   it("prints a readable module with header, tables, unique fields and default schema", () => {
     const source = renderSchemaSource(betterAuthTablesToSpec({ user: tables.user }), {
       header: ["Generated.", "", "Do not edit."],
@@ -162,7 +194,7 @@ describe("renderSchemaSource", () => {
         '    .index("name", ["name"]),',
         "};",
         "",
-        "/** Per table, the fields whose values must be unique. */",
+        "/** Per table, the fields whose values must be unique (a list: unique together). */",
         "export const uniqueFields = {",
         '  users: ["id", "email_address"],',
         "} as const;",

@@ -12,12 +12,22 @@ export type FieldSpec = {
   unique: boolean;
   /** An optional field that Better Auth never sets to null (default: it may). */
   nullable?: false;
+  /**
+   * Other value types the field also stores: rows an older shape of the same
+   * table wrote (see `widenForLegacyRows`).
+   */
+  alsoAccepts?: FieldSpec["type"][];
 };
 
 /** One table: fields and indexes keyed by physical names. */
 export type TableSpec = {
   fields: Record<string, FieldSpec>;
   indexes: { name: string; fields: string[] }[];
+  /**
+   * Field lists whose values must be unique together (a compound unique
+   * index, e.g. `[clientId, resourceId]`); an index leads with each list.
+   */
+  uniqueTogether?: string[][];
 };
 
 /** All tables, keyed by physical table name. */
@@ -47,7 +57,8 @@ const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
  *
  * Adds the optional `id` field and its index to every table, and indexes every field Better
  * Auth looks rows up by (unique, references, `index`, `sortable`, table-level
- * `indexes`) plus `extraIndexes`. Identical field lists are emitted once.
+ * `indexes`) plus `extraIndexes` (skipping those on models or fields the
+ * tables lack). Identical field lists are emitted once.
  *
  * @example
  * ```ts
@@ -60,19 +71,21 @@ const INDEX_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
  */
 export function betterAuthTablesToSpec(tables: BetterAuthDBSchema, extraIndexes: ExtraIndexes = {}): SchemaSpec {
   const builders = new Map<string, TableBuilder>();
-  for (const [modelKey, table] of Object.entries(tables)) {
+  for (const table of Object.values(tables)) {
     // Better Auth's own migrations skip these: the app owns the table.
     if (table.disableMigrations) continue;
     const physical = table.modelName;
     const builder = builders.get(physical) ?? new TableBuilder(physical);
     builders.set(physical, builder);
-    builder.addTable(modelKey, table);
+    builder.addTable(table);
   }
   for (const [model, indexes] of Object.entries(extraIndexes)) {
     // Unknown models are skipped so one curated list fits any plugin subset.
     const builder = builders.get(tables[model]?.modelName ?? model);
     if (!builder) continue;
     for (const fields of indexes) {
+      // Likewise fields another plugin adds (user.stripeCustomerId).
+      if (!fields.every((f) => builder.hasField(f))) continue;
       builder.addIndex(fields.map((f) => builder.physicalField(f)));
     }
   }
@@ -80,18 +93,26 @@ export function betterAuthTablesToSpec(tables: BetterAuthDBSchema, extraIndexes:
 }
 
 /**
- * Lists, per table, the fields whose values must be unique (always `id`).
+ * One entry of a table's unique list: a field whose values must be unique,
+ * or a list of fields whose values must be unique together.
+ */
+export type UniqueField = string | readonly string[];
+
+/**
+ * Lists, per table, the fields whose values must be unique (always `id`),
+ * then the field lists that must be unique together.
  *
  * @example
  * ```ts
  * uniqueFieldsFromSpec(spec).user; // ["id", "email", "username", "phoneNumber"]
+ * uniqueFieldsFromSpec(spec).oauthClientResource; // ["id", ["clientId", "resourceId"]]
  * ```
  */
-export function uniqueFieldsFromSpec(spec: SchemaSpec): Record<string, string[]> {
+export function uniqueFieldsFromSpec(spec: SchemaSpec): Record<string, UniqueField[]> {
   return Object.fromEntries(
-    Object.entries(spec).map(([table, { fields }]) => [
+    Object.entries(spec).map(([table, { fields, uniqueTogether }]) => [
       table,
-      Object.keys(fields).filter((name) => fields[name]!.unique),
+      [...Object.keys(fields).filter((name) => fields[name]!.unique), ...(uniqueTogether ?? [])],
     ]),
   );
 }
@@ -102,6 +123,7 @@ class TableBuilder {
     [ID_FIELD]: { type: "string", required: false, unique: true, nullable: false },
   };
   private readonly indexes: { name: string; fields: string[] }[] = [];
+  private readonly uniqueTogether: string[][] = [];
   private readonly logicalToPhysical = new Map([[ID_FIELD, ID_FIELD]]);
   private readonly table: string;
 
@@ -110,7 +132,7 @@ class TableBuilder {
     this.addIndex([ID_FIELD]);
   }
 
-  addTable(modelKey: string, table: BetterAuthDBSchema[string]): void {
+  addTable(table: BetterAuthDBSchema[string]): void {
     for (const [key, field] of Object.entries(table.fields)) {
       const physical = field.fieldName ?? key;
       if (physical.startsWith("_") || physical === ID_FIELD) {
@@ -124,14 +146,23 @@ class TableBuilder {
     }
     for (const index of table.indexes ?? []) {
       const fields = index.fields.map((f) => this.physicalField(f));
-      if (index.unique && fields.length > 1) {
-        // No compound uniqueness check exists downstream; fail loudly rather
-        // than silently drop a constraint Better Auth relies on.
-        throw new Error(`${modelKey}: compound unique index [${fields}] is unsupported.`);
-      }
-      if (index.unique) this.fields[fields[0]!]!.unique = true;
+      // Plugins rely on the constraint (oauth-provider turns a clash on
+      // [clientId, resourceId] into "already linked"); the component checks
+      // it on every write through the index added here.
+      if (index.unique && fields.length > 1) this.addUniqueTogether(fields);
+      else if (index.unique) this.fields[fields[0]!]!.unique = true;
       this.addIndex(fields);
     }
+  }
+
+  private addUniqueTogether(fields: string[]): void {
+    const key = [...fields].sort().join("\0");
+    if (this.uniqueTogether.some((existing) => [...existing].sort().join("\0") === key)) return;
+    this.uniqueTogether.push(fields);
+  }
+
+  hasField(logical: string): boolean {
+    return this.logicalToPhysical.has(logical);
   }
 
   physicalField(logical: string): string {
@@ -160,7 +191,11 @@ class TableBuilder {
   }
 
   build(): TableSpec {
-    return { fields: this.fields, indexes: this.indexes };
+    return {
+      fields: this.fields,
+      indexes: this.indexes,
+      ...(this.uniqueTogether.length > 0 ? { uniqueTogether: this.uniqueTogether } : {}),
+    };
   }
 }
 
