@@ -28,7 +28,11 @@ const INPUT_ERRORS: Partial<Record<ConvexBetterAuthErrorCode, "BAD_REQUEST" | "U
 export function adapterError(error: unknown, operation: string, model: string | undefined): unknown {
   if (isConvexBetterAuthError(error)) {
     const status = INPUT_ERRORS[error.data.code];
-    if (status) return new APIError(status, { code: error.data.code, message: error.data.message });
+    // Plugins spot a unique violation by its message, the way SQL drivers
+    // word it (@better-auth/oauth-provider's resource links: /unique|duplicate/).
+    const message =
+      error.data.code === "DUPLICATE_VALUE" ? `Duplicate value: ${error.data.message}` : error.data.message;
+    if (status) return new APIError(status, { code: error.data.code, message });
   }
   // A function a local install lacks is answered another way (optional-functions.ts).
   if (error instanceof APIError || isMissingFunctionError(error)) return error;

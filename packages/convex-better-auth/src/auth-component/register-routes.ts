@@ -2,7 +2,8 @@ import { corsRouter } from "convex-helpers/server/cors";
 import { httpActionGeneric, type HttpRouter } from "convex/server";
 import { restoreForwardedHeaders } from "./forwarded-headers.js";
 import { deferredCommitsOf, finalWriteOf } from "../shared/deferred-commits.js";
-import { siteOriginsOf } from "../plugins/cross-domain/site-urls.js";
+import { OAUTH_DISCOVERY_PATHS, oauthProviderOf, type OAuthProviderRoutes } from "./oauth-provider-routes.js";
+import { trustsOrigin } from "./trusts-origin.js";
 import type { CreateAuth } from "./types.js";
 
 // What `createAuth` receives: the HTTP action ctx, or `{}` when only the options are read.
@@ -81,9 +82,15 @@ export type CorsOptions =
 export type LazyRouteOptions = {
   /** Better Auth's `basePath`. @default "/api/auth" */
   basePath?: string;
-  /** Origins allowed by CORS. @default Better Auth's trustedOrigins, read on the first preflight */
+  /** Origins allowed by CORS. @default Better Auth's trusted origins, read on the first preflight */
   trustedOrigins?: string[];
   cors?: CorsOptions;
+  /**
+   * Set when Better Auth runs `@better-auth/oauth-provider` or `mcp()`: serves
+   * their discovery documents at the site root (see {@link registerRoutes}).
+   * @default false
+   */
+  oauthProvider?: boolean;
 };
 
 /**
@@ -98,42 +105,30 @@ export type LazyRouteOptions = {
 export type RegisterableAuth = {
   handler: (request: Request) => Promise<Response>;
   options?: { basePath?: string; baseURL?: unknown; trustedOrigins?: unknown; plugins?: unknown };
-  /** Better Auth's context, whose adapter may defer transaction commits (shared/deferred-commits.ts). */
-  $context?: Promise<{ adapter?: unknown }>;
+  /**
+   * Better Auth's context: its adapter may defer transaction commits
+   * (shared/deferred-commits.ts), and its trusted origins drive CORS.
+   */
+  $context?: Promise<{
+    adapter?: unknown;
+    trustedOrigins?: string[];
+    options?: object;
+    isTrustedOrigin?: (url: string) => boolean;
+  }>;
 };
 
 type AuthLike = RegisterableAuth;
 
-function originsOf(auth: AuthLike): string[] {
-  const origins = new Set<string>();
-  const trusted = auth.options?.trustedOrigins;
-  if (Array.isArray(trusted))
-    for (const origin of trusted) if (typeof origin === "string") origins.add(origin.replace(/\*$/, ""));
-  // crossDomain({ siteUrl }) trusts its sites when Better Auth initialises,
-  // which the options read here do not show.
-  const plugins = auth.options?.plugins;
-  if (Array.isArray(plugins)) {
-    for (const plugin of plugins as { id?: unknown; options?: { siteUrl?: unknown } }[]) {
-      if (plugin?.id === "cross-domain")
-        for (const origin of siteOriginsOf(plugin.options?.siteUrl)) origins.add(origin);
-    }
-  }
-  if (typeof auth.options?.baseURL === "string") {
-    try {
-      origins.add(new URL(auth.options.baseURL).origin);
-    } catch {
-      // A relative or malformed baseURL contributes no origin.
-    }
-  }
-  return [...origins];
-}
+/** The origins CORS allows for `request` (passed to convex-helpers' matcher). */
+type AllowedOrigins = (request: Request) => Promise<string[]>;
 
 function register(
   http: HttpRouter,
   createAuth: CreateAuth<any, AuthLike>,
   basePath: string,
   cors: CorsOptions | undefined,
-  origins: () => string[],
+  allowedOrigins: AllowedOrigins,
+  oauthProvider: OAuthProviderRoutes | undefined,
 ) {
   const handler = httpActionGeneric(async (ctx, request) => {
     const bounded = await boundRequestBody(request);
@@ -158,27 +153,53 @@ function register(
       headers: { location: `${site}${prefix}convex/.well-known/openid-configuration` },
     });
   });
-  if (!http.lookup("/.well-known/openid-configuration", "GET")) {
-    http.route({ path: "/.well-known/openid-configuration", method: "GET", handler: discovery });
-  }
-  if (!cors) {
-    for (const method of METHODS) http.route({ pathPrefix: prefix, method, handler });
-    return;
-  }
   const extra = typeof cors === "object" ? cors : {};
-  const router = corsRouter(http, {
-    allowCredentials: true,
-    allowedOrigins: async () => [...origins(), ...(extra.allowedOrigins ?? [])],
-    allowedHeaders: ["Content-Type", "Better-Auth-Cookie", "Authorization", ...(extra.allowedHeaders ?? [])],
-    exposedHeaders: ["Set-Better-Auth-Cookie", ...(extra.exposedHeaders ?? [])],
-  });
+  const router = cors
+    ? corsRouter(http, {
+        allowCredentials: true,
+        allowedOrigins: async (request) => [...(await allowedOrigins(request)), ...(extra.allowedOrigins ?? [])],
+        allowedHeaders: ["Content-Type", "Better-Auth-Cookie", "Authorization", ...(extra.allowedHeaders ?? [])],
+        // Browser MCP clients read the resource metadata URL from WWW-Authenticate.
+        exposedHeaders: [
+          "Set-Better-Auth-Cookie",
+          ...(oauthProvider ? ["WWW-Authenticate"] : []),
+          ...(extra.exposedHeaders ?? []),
+        ],
+      })
+    : http;
+  if (!http.lookup("/.well-known/openid-configuration", "GET")) {
+    // With a root issuer the OAuth provider's discovery is the root one.
+    if (oauthProvider?.rootIssuer) router.route({ path: "/.well-known/openid-configuration", method: "GET", handler });
+    else http.route({ path: "/.well-known/openid-configuration", method: "GET", handler: discovery });
+  }
+  if (oauthProvider) {
+    for (const path of OAUTH_DISCOVERY_PATHS) {
+      if (!http.lookup(path, "GET")) router.route({ path, method: "GET", handler });
+      if (!http.lookup(`${path}/`, "GET")) router.route({ pathPrefix: `${path}/`, method: "GET", handler });
+    }
+  }
   for (const method of METHODS) router.route({ pathPrefix: prefix, method, handler });
+}
+
+/** CORS origins judged by a Better Auth instance (see {@link trustsOrigin}). */
+function originsTrustedBy(auth: () => AuthLike): AllowedOrigins {
+  return async (request) => {
+    const origin = request.headers.get("origin");
+    return origin && (await trustsOrigin(auth(), request)) ? [origin] : [];
+  };
 }
 
 /**
  * Serves Better Auth's HTTP API from Convex HTTP actions under its
  * `basePath`, plus `/.well-known/openid-configuration`. It builds Better
- * Auth once at registration to read `basePath` and `trustedOrigins`.
+ * Auth once at registration to read `basePath` and the plugins; with
+ * `cors`, browsers from Better Auth's trusted origins are let through.
+ *
+ * With `@better-auth/oauth-provider` or `mcp()`, it also serves their
+ * discovery documents at the site root: `/.well-known/oauth-authorization-server/…`
+ * and `/.well-known/oauth-protected-resource[/…]`, and, when the provider's
+ * issuer is the site root, `/.well-known/openid-configuration` (otherwise a
+ * redirect to `convex()`'s). Routes the app registered first are left alone.
  *
  * @example
  * ```ts
@@ -193,9 +214,18 @@ export function registerRoutes(
   options: { cors?: CorsOptions } = {},
 ) {
   const auth = createAuth({} as AuthCtx);
+  // This instance has no ctx, so it cannot initialise when a plugin reads the
+  // database at start-up; CORS then falls back to the configured origins.
+  auth.$context?.catch(() => undefined);
   const basePath = auth.options?.basePath ?? DEFAULT_BASE_PATH;
-  const origins = originsOf(auth);
-  register(http, createAuth, basePath, options.cors, () => origins);
+  register(
+    http,
+    createAuth,
+    basePath,
+    options.cors,
+    originsTrustedBy(() => auth),
+    oauthProviderOf(auth),
+  );
 }
 
 /**
@@ -213,12 +243,14 @@ export function registerRoutesLazy(
   createAuth: CreateAuth<any, AuthLike>,
   options: LazyRouteOptions = {},
 ) {
-  let origins = options.trustedOrigins;
+  const listed = options.trustedOrigins;
+  let auth: AuthLike | undefined;
   register(
     http,
     createAuth,
     options.basePath ?? DEFAULT_BASE_PATH,
     options.cors,
-    () => (origins ??= originsOf(createAuth({} as AuthCtx))),
+    listed ? async () => listed : originsTrustedBy(() => (auth ??= createAuth({} as AuthCtx))),
+    options.oauthProvider ? { rootIssuer: false } : undefined,
   );
 }

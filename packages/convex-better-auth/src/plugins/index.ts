@@ -13,6 +13,7 @@
  * @module
  */
 export { convex } from "./convex/convex-plugin.js";
+export { convexSafeJwtAdapter } from "./convex/convex-safe-jwt-adapter.js";
 export { CONVEX_ERROR_CODES, type ConvexErrorCode } from "./convex/error-codes.js";
 export { JWT_COOKIE_NAME } from "./convex/jwt-cookie.js";
 export type { MintedConvexJwt } from "./convex/mint-convex-jwt.js";

@@ -1,6 +1,7 @@
 import type { AuthContext, BetterAuthPlugin } from "better-auth";
 import { DEFAULT_BASE_PATH } from "../../auth-config/get-auth-config-provider.js";
 import { createBearerSessionHook } from "./bearer-session-hook.js";
+import { checkJwtPlugin } from "./check-jwt-plugin.js";
 import { CONVEX_ERROR_CODES } from "./error-codes.js";
 import { createFollowSessionCookieHook, createFollowSessionCookieOnResponse } from "./follow-session-cookie.js";
 import { createGetLatestJwksEndpoint, createJwksEndpoint, createRotateKeysEndpoint } from "./jwks-endpoints.js";
@@ -21,7 +22,7 @@ function jwksPath(jwks: string): string {
 }
 
 function startupWarnings(ctx: AuthContext, resolved: ResolvedConvexOptions): string[] {
-  const warnings = [...resolved.warnings];
+  const warnings = [...resolved.warnings, ...checkJwtPlugin(ctx, resolved)];
   const mounted = ctx.options.basePath ?? DEFAULT_BASE_PATH;
   const mirrored = resolved.basePath ?? DEFAULT_BASE_PATH;
   if (mounted !== mirrored) {
@@ -61,11 +62,16 @@ function startupWarnings(ctx: AuthContext, resolved: ResolvedConvexOptions): str
  * `getHeaders(ctx)`.
  *
  * Options are checked against `authConfig` at construction; mistakes throw a
- * `BetterAuthError` saying what to change.
+ * `BetterAuthError` saying what to change. Next to Better Auth's `jwt()`
+ * plugin (which `@better-auth/oauth-provider` and `mcp()` need), pass
+ * `jwt({ adapter: convexSafeJwtAdapter() })` so the two keep their keys
+ * apart.
  *
  * @param options - See {@link ConvexPluginOptions}.
  * @returns The plugin, id `"convex"`.
- * @throws BetterAuthError on invalid options (see `resolveConvexOptions`).
+ * @throws BetterAuthError on invalid options (see `resolveConvexOptions`),
+ * and when Better Auth initialises with a conflicting `jwt()` plugin (codes
+ * `JWT_PLUGIN_ALG_CONFLICT`, `JWT_PLUGIN_SHARES_CONVEX_KEYS`).
  *
  * @example
  * ```ts

@@ -2,7 +2,8 @@ import { defineErrorCodes } from "better-auth";
 
 /**
  * Error codes the `convex()` plugin's endpoints return, as
- * `{ code, message }`. Clients branch on `error.code`; the code strings are
+ * `{ code, message }`, and the `code` of its start-up errors
+ * (`JWT_PLUGIN_*`). Clients branch on `error.code`; the code strings are
  * stable and only ever added to.
  *
  * @example
@@ -22,6 +23,10 @@ export const CONVEX_ERROR_CODES = defineErrorCodes({
   STATIC_JWKS_CANNOT_ROTATE:
     "Keys come from the static `jwks` option and cannot be rotated here. Remove the option, call auth.api.rotateKeys(), then export the new keys",
   NO_SIGNING_KEY: "The static `jwks` option holds no RS256 key. Re-export the keys with auth.api.getLatestJwks()",
+  JWT_PLUGIN_ALG_CONFLICT:
+    "Better Auth's jwt() plugin is set to create RS256 keys, which convex() cannot tell from its own in the shared jwks table",
+  JWT_PLUGIN_SHARES_CONVEX_KEYS:
+    "Better Auth's jwt() plugin reads convex()'s signing keys: pass it convexSafeJwtAdapter()",
 });
 
 /**
