@@ -8,7 +8,8 @@ import { packageVersion } from "./package-version.ts";
 
 const USAGE = `Usage:
   convex-local start [--port 3210] [--site-port 3211] [--data-dir .convex-local] [--admin-key KEY]
-                     [--max-concurrency ${DEFAULT_MAX_CONCURRENCY}] [--dev-errors]
+                     [--max-concurrency ${DEFAULT_MAX_CONCURRENCY}] [--queue-timeout-ms MS] [--max-upload-bytes N]
+                     [--dev-errors]
   convex-local admin-key [--data-dir .convex-local]
   convex-local reset [--data-dir .convex-local]
   convex-local --version`;
@@ -55,6 +56,8 @@ async function start(argv: string[]): Promise<void> {
       "data-dir": { type: "string", default: ".convex-local" },
       "admin-key": { type: "string" },
       "max-concurrency": { type: "string", default: String(DEFAULT_MAX_CONCURRENCY) },
+      "queue-timeout-ms": { type: "string" },
+      "max-upload-bytes": { type: "string" },
       "dev-errors": { type: "boolean", default: false },
     },
     strict: true,
@@ -66,6 +69,11 @@ async function start(argv: string[]): Promise<void> {
     dataDir: values["data-dir"],
     adminKey: values["admin-key"],
     maxConcurrency: positiveInteger(values["max-concurrency"], "--max-concurrency"),
+    // One wait for both lines; without it (or with 0) calls wait without bound.
+    ...(values["queue-timeout-ms"] !== undefined ? { queueTimeoutMs: queueTimeout(values["queue-timeout-ms"]) } : {}),
+    ...(values["max-upload-bytes"] !== undefined
+      ? { maxUploadBytes: positiveInteger(values["max-upload-bytes"], "--max-upload-bytes") }
+      : {}),
     devErrors: values["dev-errors"],
   });
   const shownKey = explicitKey
@@ -128,6 +136,13 @@ function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer, got ${text}.`);
   return value;
+}
+
+function queueTimeout(text: string): { transactions: number; actions: number } {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--queue-timeout-ms must be a non-negative integer, got ${text}.`);
+  return { transactions: value, actions: value };
 }
 
 /** `text` as one shell word, for a command line the user can paste. */

@@ -131,6 +131,21 @@ describe("start flags", () => {
     expect(rejected.status).toBe(1);
     expect(rejected.stderr).toContain("--max-concurrency must be a positive integer, got 0.");
   });
+
+  it("accepts --queue-timeout-ms and --max-upload-bytes, and rejects values they can't take", async () => {
+    const dataDir = path.join(scratch.dir, "limits");
+    const server = await start(["--data-dir", dataDir, "--queue-timeout-ms", "5000", "--max-upload-bytes", "1048576"]);
+    expect(server.line).toMatch(/^convex-local ready: cloud=/);
+    await stop(server.child);
+    const startWith = (...flags: string[]) =>
+      convexLocal(["start", "--port", "0", "--site-port", "0", "--data-dir", dataDir, ...flags]);
+    const badUpload = startWith("--max-upload-bytes", "0");
+    expect(badUpload.status).toBe(1);
+    expect(badUpload.stderr).toContain("--max-upload-bytes must be a positive integer, got 0.");
+    const badWait = startWith("--queue-timeout-ms", "soon");
+    expect(badWait.status).toBe(1);
+    expect(badWait.stderr).toContain("--queue-timeout-ms must be a non-negative integer, got soon.");
+  });
 });
 
 describe("convex-local reset", () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { AppDeployment, Engine } from "../engine/types.ts";
 import type { DeployedState, StoredModule } from "./deployed-state.ts";
@@ -8,6 +8,7 @@ import type { FinishPushDiff } from "./push-types.ts";
 import type { StagedPush } from "./stage-push.ts";
 import { buildAppDeployment, instanceModulesDir } from "./build-app-deployment.ts";
 import { CodedError } from "./coded-error.ts";
+import { linkNodeModules } from "./external-packages.ts";
 import { pushDiff } from "./push-diff.ts";
 import { writeModuleDir } from "./write-module-dir.ts";
 
@@ -34,16 +35,24 @@ export async function commitPush(
     modulesRoot: string;
     previous: DeployedState | null;
     environmentVariables: Record<string, string>;
+    /** `node_modules` of the push's installed external packages, or null without any. */
+    externalNodeModules: string | null;
   },
 ): Promise<{ diff: FinishPushDiff; state: DeployedState; app: AppDeployment }> {
   checkRequiredEnvVars(staged, context.environmentVariables);
   const version = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-  await materializeVersion(context.modulesRoot, version, staged.instances, (definitionPath) => {
-    const definition = staged.definitions.get(definitionPath)!;
-    return definition.schema
-      ? [...definition.modules, { ...definition.schema, path: "schema.js" }]
-      : definition.modules;
-  });
+  await materializeVersion(
+    context.modulesRoot,
+    version,
+    staged.instances,
+    (definitionPath) => {
+      const definition = staged.definitions.get(definitionPath)!;
+      return definition.schema
+        ? [...definition.modules, { ...definition.schema, path: "schema.js" }]
+        : definition.modules;
+    },
+    context.externalNodeModules,
+  );
   const state: DeployedState = {
     version,
     udfServerVersion: staged.udfServerVersion,
@@ -52,6 +61,8 @@ export async function commitPush(
     analysis: staged.analysis,
     app: staged.response.app,
     appAuth: staged.appAuth,
+    nodeDependencies: staged.nodeDependencies,
+    externalDepsId: staged.externalDepsId,
   };
   const app = deploymentOf(context.modulesRoot, state);
   try {
@@ -97,11 +108,12 @@ export function deploymentOf(modulesRoot: string, state: DeployedState): AppDepl
 /**
  * Writes a version's instance directories next to the final location and
  * renames them into place, so a crash never leaves a half-written version
- * that a restart would load.
+ * that a restart would load. With `externalNodeModules`, the version's
+ * `node_modules` links to the installed external packages of its Node actions.
  *
  * @example
  * ```ts
- * await materializeVersion(modulesRoot, "lx3-ab12", instances, (d) => store.modules(d));
+ * await materializeVersion(modulesRoot, "lx3-ab12", instances, (d) => store.modules(d), null);
  * ```
  */
 export async function materializeVersion(
@@ -109,11 +121,16 @@ export async function materializeVersion(
   version: string,
   instances: { definitionPath: string }[],
   modulesOf: (definitionPath: string) => StoredModule[],
+  externalNodeModules: string | null,
 ): Promise<void> {
   const temporary = path.join(modulesRoot, `.tmp-${version}-${randomBytes(4).toString("hex")}`);
   try {
     for (const [index, instance] of instances.entries()) {
       await writeModuleDir(path.join(temporary, String(index)), modulesOf(instance.definitionPath));
+    }
+    if (externalNodeModules !== null) {
+      await mkdir(temporary, { recursive: true });
+      await linkNodeModules(temporary, externalNodeModules);
     }
     await rename(temporary, path.join(modulesRoot, version));
   } catch (error) {

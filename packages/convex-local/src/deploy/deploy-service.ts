@@ -8,6 +8,7 @@ import type { StagedPush } from "./stage-push.ts";
 import { buildAppDeployment } from "./build-app-deployment.ts";
 import { CodedError } from "./coded-error.ts";
 import { commitPush, deploymentOf, materializeVersion } from "./commit-push.ts";
+import { ExternalPackages } from "./external-packages.ts";
 import { stagePush } from "./stage-push.ts";
 import { validateEnvChanges } from "./validate-env-changes.ts";
 
@@ -36,6 +37,7 @@ export class DeployService {
   private readonly store: DeployStore;
   private readonly engine: Engine;
   private readonly systemEnv: Record<string, string>;
+  private readonly externalPackages: ExternalPackages;
   private readonly staged = new Map<string, StagedPush>();
   private readonly validations = new Map<string, Promise<SchemaStatus>>();
   /** Commits run one at a time; the chain never rejects. */
@@ -47,6 +49,7 @@ export class DeployService {
     this.store = options.store;
     this.engine = options.engine;
     this.systemEnv = options.systemEnv;
+    this.externalPackages = new ExternalPackages(path.join(this.dataDir, "external-packages"));
     this.state = this.store.deployedState();
   }
 
@@ -66,7 +69,7 @@ export class DeployService {
   /**
    * Re-deploys the persisted app after a start: hands the engine the env vars
    * and the last finished push, re-writing its module files from the store
-   * if they went missing.
+   * and re-installing its external packages if they went missing.
    */
   async restore(): Promise<void> {
     await rm(this.stagingRoot, { recursive: true, force: true });
@@ -74,14 +77,19 @@ export class DeployService {
     this.engine.setEnvironmentVariables(this.store.environmentVariables());
     const state = this.state;
     if (!state) return;
+    await this.restoreExternalPackages(state);
     const versionDir = path.join(this.modulesRoot, state.version);
     const present = await access(versionDir).then(
       () => true,
       () => false,
     );
     if (!present) {
-      await materializeVersion(this.modulesRoot, state.version, state.instances, (definitionPath) =>
-        this.store.modules(definitionPath),
+      await materializeVersion(
+        this.modulesRoot,
+        state.version,
+        state.instances,
+        (definitionPath) => this.store.modules(definitionPath),
+        state.externalDepsId ? this.externalPackages.nodeModulesDir(state.externalDepsId) : null,
       );
     }
     await this.engine.deploy(deploymentOf(this.modulesRoot, state));
@@ -103,7 +111,7 @@ export class DeployService {
     return {
       config: { functions: this.state?.functions ?? "convex/", authInfo: this.state?.appAuth ?? [] },
       moduleHashes: this.store.rootModuleHashes(),
-      nodeDependencies: [],
+      nodeDependencies: this.state?.nodeDependencies ?? [],
       udfServerVersion: this.state?.udfServerVersion ?? null,
     };
   }
@@ -194,10 +202,35 @@ export class DeployService {
       modulesRoot: this.modulesRoot,
       previous: this.state,
       environmentVariables: current,
+      externalNodeModules: staged.externalDepsId ? this.externalPackages.nodeModulesDir(staged.externalDepsId) : null,
     });
+    const previous = this.state;
     this.state = state;
     await this.dropStaged(staged.pushId);
+    // Calls still running on the previous version keep its packages, as they keep its modules.
+    await this.externalPackages.prune([
+      state.externalDepsId,
+      previous?.externalDepsId,
+      ...[...this.staged.values()].map((s) => s.externalDepsId),
+    ]);
     return diff;
+  }
+
+  /**
+   * Installs the deployed set again when its directory is gone (a cleaned
+   * data dir). Without the registry the server still starts: only the Node
+   * actions that import an external package fail, naming it.
+   */
+  private async restoreExternalPackages(state: DeployedState): Promise<void> {
+    if (!state.nodeDependencies?.length) return;
+    try {
+      await this.externalPackages.ensure(state.nodeDependencies);
+    } catch (error) {
+      process.emitWarning(
+        `convex-local could not re-install the external packages of the deployed Node actions: ${(error as Error).message}`,
+        { code: "CONVEX_LOCAL_EXTERNAL_PACKAGES" },
+      );
+    }
   }
 
   private async stage(request: StartPushRequest): Promise<StagedPush> {
@@ -208,6 +241,7 @@ export class DeployService {
       deployed: this.state,
       environmentVariables: this.store.environmentVariables(),
       systemEnv: this.systemEnv,
+      externalPackages: this.externalPackages,
     });
   }
 

@@ -1,4 +1,5 @@
 import type { ComponentInstance } from "./build-checked-app.ts";
+import type { NodeDependency } from "./external-packages.ts";
 import type { AuthInfo, CheckedComponent, EvaluatedComponentDefinition } from "./push-types.ts";
 
 /** A module as convex-local stores it: what the CLI pushed plus its hash. */
@@ -27,4 +28,8 @@ export type DeployedState = {
   analysis: Record<string, EvaluatedComponentDefinition>;
   app: CheckedComponent;
   appAuth: AuthInfo[];
+  /** External packages of the Node actions (absent in states written before convex-local installed them). */
+  nodeDependencies?: NodeDependency[];
+  /** The installed set they resolve from (`<dataDir>/external-packages/<id>`), or null without any. */
+  externalDepsId?: string | null;
 };

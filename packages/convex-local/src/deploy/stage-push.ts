@@ -12,8 +12,10 @@ import type {
   StartPushResponse,
   UdfConfig,
 } from "./push-types.ts";
+import type { ExternalPackages, NodeDependency } from "./external-packages.ts";
 import { buildCheckedApp } from "./build-checked-app.ts";
 import { CodedError } from "./coded-error.ts";
+import { checkNodeDependencies, linkNodeModules } from "./external-packages.ts";
 import { fileBasedExports } from "./file-based-exports.ts";
 import { indexDiff } from "./index-diff.ts";
 import { moduleHash } from "./module-hash.ts";
@@ -44,6 +46,9 @@ export type StagedPush = {
   udfServerVersion: string;
   /** The request's `functions` directory. */
   functions: string;
+  /** The external packages of its Node actions, installed under {@link externalDepsId}. */
+  nodeDependencies: NodeDependency[];
+  externalDepsId: string | null;
   definitions: Map<string, StagedDefinition>;
   /** Staging directory of each definition's modules (and `schema.js`). */
   definitionDirs: Map<string, string>;
@@ -56,13 +61,14 @@ export type StagedPush = {
 
 /**
  * Does the work of `start_push`: assembles each definition's modules
- * (resolving the root's unchanged hashes from the last finished push), lays
- * them out under `stagingRoot/<pushId>/`, analyses them in a worker and
- * builds the response the CLI's codegen reads. No deployment state changes.
+ * (resolving the root's unchanged hashes from the last finished push),
+ * installs the Node actions' external packages, lays the modules out under
+ * `stagingRoot/<pushId>/`, analyses them in a worker and builds the
+ * response the CLI's codegen reads. No deployment state changes.
  *
  * @example
  * ```ts
- * const staged = await stagePush(request, { stagingRoot, storedRootModules, deployed, environmentVariables, systemEnv });
+ * const staged = await stagePush(request, { stagingRoot, storedRootModules, deployed, environmentVariables, systemEnv, externalPackages });
  * reply(200, staged.response);
  * ```
  */
@@ -74,6 +80,7 @@ export async function stagePush(
     deployed: DeployedState | null;
     environmentVariables: Record<string, string>;
     systemEnv: Record<string, string>;
+    externalPackages: ExternalPackages;
   },
 ): Promise<StagedPush> {
   if (
@@ -85,9 +92,13 @@ export async function stagePush(
     throw new CodedError("BadRequest", "Expected a start_push body with appDefinition and componentDefinitions.");
   }
   const definitions = assembleDefinitions(request, context.storedRootModules);
+  const nodeDependencies = checkNodeDependencies(request.nodeDependencies);
+  // Installed before anything is staged: the analysis imports the Node modules, and a failed install leaves nothing behind.
+  const installed = await context.externalPackages.ensure(nodeDependencies);
   const pushId = randomUUID();
   const stagingDir = path.join(context.stagingRoot, pushId);
   const { analysisDefinitions, definitionDirs } = await layOut(request, definitions, stagingDir);
+  if (installed) await linkNodeModules(stagingDir, installed.nodeModulesDir);
 
   const output = await runAnalysis({
     definitions: analysisDefinitions,
@@ -110,7 +121,7 @@ export async function stagePush(
 
   const response: StartPushResponse = {
     environmentVariables: context.environmentVariables,
-    externalDepsId: null,
+    externalDepsId: installed?.id ?? null,
     componentDefinitionPackages: {},
     appAuth: output.appAuth,
     analysis,
@@ -126,6 +137,8 @@ export async function stagePush(
     baseVersion: context.deployed?.version ?? null,
     udfServerVersion,
     functions: typeof request.functions === "string" ? request.functions : "convex/",
+    nodeDependencies,
+    externalDepsId: installed?.id ?? null,
     definitions,
     definitionDirs,
     analysis,
@@ -151,6 +164,21 @@ function toStored(module: ModuleConfig): StoredModule {
     environment: module.environment,
     sha256: moduleHash(module.source, module.sourceMap),
   };
+}
+
+/**
+ * Components cannot have Node actions: the backend refuses a component
+ * definition with a `"use node"` module as it parses `start_push` (the CLI
+ * refuses them itself before pushing, so only other clients get this far).
+ * The text is the backend's, unbalanced backtick included.
+ */
+function refuseNodeModules(functions: StoredModule[]): void {
+  const node = functions.find((module) => module.environment === "node");
+  if (node === undefined) return;
+  throw new CodedError(
+    "NodeActionsNotSupported",
+    `Node actions are not supported in components. Remove \`"use node;" from ${node.path}`,
+  );
 }
 
 function assembleDefinitions(request: StartPushRequest, storedRoot: StoredModule[]): Map<string, StagedDefinition> {
@@ -181,10 +209,12 @@ function assembleDefinitions(request: StartPushRequest, storedRoot: StoredModule
         `Component definition ${JSON.stringify(component.definitionPath)} was pushed twice.`,
       );
     }
+    const functions = component.functions.map(toStored);
+    refuseNodeModules(functions);
     definitions.set(component.definitionPath, {
       definitionPath: component.definitionPath,
       dependencies: component.dependencies,
-      modules: component.functions.map(toStored),
+      modules: functions,
       schema: component.schema ? toStored(component.schema) : null,
     });
   }

@@ -28,6 +28,7 @@ export {
   tableDocuments,
   type DatabaseContents,
 } from "./convex-test-internals/database-contents.ts";
+export { databaseComponentPath } from "./convex-test-internals/database-component-path.ts";
 export { fileDigest } from "./convex-test-internals/file-digest.ts";
 export { functionHandle, scheduledTargetComponent } from "./convex-test-internals/function-handle.ts";
 export { hookCommits, type CommittedTransaction, type ComponentCommit } from "./convex-test-internals/hook-commits.ts";

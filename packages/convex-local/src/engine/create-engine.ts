@@ -33,13 +33,13 @@ import {
 import { createAdminData, type AdminData } from "./admin-data.ts";
 import { createCronRunner } from "./cron-runner.ts";
 import { ActionTimeoutError, containInstance, failFaultedJob, installFaultContainment } from "./fault-containment.ts";
-import { loadComponent, type LoadedComponent } from "./deployment-modules.ts";
+import { DEFAULT_ACTION_TIMEOUT_MS, loadComponent, type LoadedComponent } from "./deployment-modules.ts";
 import { loadDeploymentJwtKey } from "./deployment-jwt-key.ts";
 import { captureMutationResults, openMutationDedupStore, type MutationRecords } from "./mutation-dedup-store.ts";
 import { openEngineStore } from "./engine-store.ts";
 import { findSchemaViolation } from "./find-schema-violation.ts";
-import { formatRunError, newRequestId } from "./format-run-error.ts";
-import { runHttpAction } from "./http-action.ts";
+import { formatRunError, newRequestId, timeoutMessage } from "./format-run-error.ts";
+import { httpActionErrorResponse, runHttpAction } from "./http-action.ts";
 import { installIndexAccelerator } from "./index-accelerator.ts";
 import { installAsyncContextGlobal } from "./async-context-global.ts";
 import { currentComponentPath, observeSyscalls, type FileBytesBySha } from "./observe-syscalls.ts";
@@ -53,7 +53,7 @@ import { installStorageSyscalls } from "./storage-syscalls.ts";
 import { createStorageUrls, newStorageSecret } from "./storage-urls.ts";
 import { convertNestedSyscallErrors } from "./nested-call-errors.ts";
 import { guardSystemTables } from "./system-table-guard.ts";
-import { currentRunContext, installConsoleCapture, withRunContext } from "./run-context.ts";
+import { currentRunContext, installConsoleCapture, withRunContext, type FunctionRuntime } from "./run-context.ts";
 import type { AppDeployment, Caller, CronSpec, Engine, EngineOptions, RunResult, SchemaViolation } from "./types.ts";
 
 /** A durable commit, for the sync layer's invalidation. */
@@ -83,13 +83,10 @@ function accessorFor(t: TestInstance, caller: Caller): TestInstance {
   return t;
 }
 
-/** Convex's documented action limit: 10 minutes. */
-const DEFAULT_ACTION_TIMEOUT_MS = 600_000;
-
-/** `CONVEX_LOCAL_ACTION_TIMEOUT_MS` of the host process, else Convex's limit. */
-function actionTimeoutFromEnvironment(): number {
+/** `CONVEX_LOCAL_ACTION_TIMEOUT_MS` of the host process (both runtimes), or null. */
+function actionTimeoutFromEnvironment(): number | null {
   const configured = Number(process.env.CONVEX_LOCAL_ACTION_TIMEOUT_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ACTION_TIMEOUT_MS;
+  return Number.isFinite(configured) && configured > 0 ? configured : null;
 }
 
 function componentDepth(componentPath: string): number {
@@ -112,7 +109,10 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   installConsoleCapture();
   // User code runs in this process: its stray errors must fail its call, not the server.
   installFaultContainment();
-  const actionTimeoutMs = options.actionTimeoutMs ?? actionTimeoutFromEnvironment();
+  const configuredTimeoutMs = options.actionTimeoutMs ?? actionTimeoutFromEnvironment();
+  // Called, scheduled and HTTP actions alike; Convex's limit depends on the runtime.
+  const actionTimeoutMs = (runtime: FunctionRuntime | null) =>
+    configuredTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS[runtime ?? "isolate"];
   // File URLs stay valid across restarts, so their secret is kept with the data.
   let storageSecret = store.readMeta("storage_url_secret");
   if (storageSecret === null) store.writeMeta("storage_url_secret", (storageSecret = newStorageSecret()));
@@ -215,7 +215,9 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
   const crons = createCronRunner(store, fireCron);
 
   async function switchTo(app: AppDeployment): Promise<void> {
-    const loaded = await Promise.all(app.components.map((component) => loadComponent(component, app.version)));
+    const loaded = await Promise.all(
+      app.components.map((component) => loadComponent(component, app.version, { actionTimeoutMs })),
+    );
     const components = new Map(loaded.map((component) => [component.deployment.componentPath, component]));
     const root = components.get("");
     if (root === undefined) throw new Error('The deployment has no root component (componentPath "")');
@@ -279,7 +281,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     async validateDeployment(app: AppDeployment): Promise<SchemaViolation | null> {
       for (const component of app.components) {
         // Module top-level code runs here, and sees the deployment's env as functions do.
-        const loaded = await environment.run(() => loadComponent(component, app.version));
+        const loaded = await environment.run(() => loadComponent(component, app.version, { actionTimeoutMs }));
         const violation = findSchemaViolation(
           component.componentPath,
           loaded.schema,
@@ -313,10 +315,8 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
           const { modulePath, exportName } = parseUdfPath(resolved.udfPath);
           context.runtime = component?.runtimeOf(modulePath) ?? null;
           if (resolved.type === "action") {
-            actionTimer = setTimeout(
-              () => context.terminate(new ActionTimeoutError(actionTimeoutMs, exportName)),
-              actionTimeoutMs,
-            );
+            const limitMs = actionTimeoutMs(context.runtime);
+            actionTimer = setTimeout(() => context.terminate(new ActionTimeoutError(limitMs, exportName)), limitMs);
           }
           const accessor = accessorFor(current!.instance.t, request.caller);
           return await accessor[resolved.type](functionHandle(request.componentPath, resolved.udfPath), request.args);
@@ -374,6 +374,7 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
     serveStorage: createStorageHttp({
       urls: storageUrls,
       instance: () => (closed ? null : (active?.instance ?? null)),
+      ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
     }),
 
     adminData: createAdminData({ instance: () => (closed ? null : (active?.instance ?? null)), fileBytes }),
@@ -388,16 +389,24 @@ export async function createEngine(options: EngineOptions): Promise<PersistentEn
         fetch(path: string, init: RequestInit): Promise<unknown>;
       };
       const root = current.components.get("");
+      // HTTP actions run in the Convex runtime, under its action time limit.
+      const limitMs = actionTimeoutMs("isolate");
+      let timer: NodeJS.Timeout | undefined;
       const { context, outcome } = await environment.run(() =>
-        withRunContext(() =>
-          runHttpAction(
+        withRunContext((context) => {
+          timer = setTimeout(() => context.terminate(new ActionTimeoutError(limitMs, "http")), limitMs);
+          return runHttpAction(
             { loadHttpModule: () => root?.load("http") ?? null, fetch: (p, i) => accessor.fetch(p, i) },
             request,
             options,
-          ),
-        ),
+          );
+        }),
       );
+      clearTimeout(timer);
       options?.onLogLines?.(context.logLines);
+      if (!outcome.ok && outcome.error instanceof ActionTimeoutError) {
+        return httpActionErrorResponse(timeoutMessage(outcome.error, "isolate"));
+      }
       if (!outcome.ok) throw outcome.error;
       // A write of the action's mutations that never became durable must not look like success.
       const persistError = context.persistError;

@@ -7,10 +7,13 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { importAsComponent, scopeHandlersToComponent } from "./component-environment.ts";
+import { scopeIdentityToCaller } from "./component-identity.ts";
 import type { ModuleMap } from "./convex-test-internals.ts";
 import { validateWithBackendTexts } from "./function-validation.ts";
 import { wrapActionHandlers } from "./nested-call-errors.ts";
 import type { FunctionRuntime } from "./run-context.ts";
+import { timeScheduledActions } from "./scheduled-action-timeout.ts";
 import { registerModulesDir } from "./user-stack.ts";
 import type { ComponentDeployment } from "./types.ts";
 
@@ -47,15 +50,32 @@ function readRuntime(file: string): FunctionRuntime {
   }
 }
 
-async function importFile(file: string, version: string): Promise<Record<string, unknown>> {
-  const module = (await import(`${pathToFileURL(file).href}?v=${encodeURIComponent(version)}`)) as Record<
-    string,
-    unknown
-  >;
+/** How one component's modules are imported. */
+type ImportContext = {
+  version: string;
+  componentPath: string;
+  /** The action time limit of a runtime, in ms. */
+  actionTimeoutMs(runtime: FunctionRuntime): number;
+};
+
+const prepared = new WeakSet<object>();
+
+async function importFile(file: string, context: ImportContext): Promise<Record<string, unknown>> {
+  const url = `${pathToFileURL(file).href}?v=${encodeURIComponent(context.version)}`;
+  const module = await importAsComponent(context.componentPath, () => import(url) as Promise<Record<string, unknown>>);
+  // Node caches the import: its functions are wrapped on the first load only.
+  if (prepared.has(module)) return module;
+  prepared.add(module);
   wrapActionHandlers(module);
   validateWithBackendTexts(module);
+  scopeHandlersToComponent(module, context.componentPath);
+  scopeIdentityToCaller(module, context.componentPath);
+  timeScheduledActions(module, context.actionTimeoutMs(readRuntime(file)));
   return module;
 }
+
+/** Convex's documented action limits: 30 minutes in the Convex runtime, 10 in Node. */
+export const DEFAULT_ACTION_TIMEOUT_MS: Record<FunctionRuntime, number> = { isolate: 1_800_000, node: 600_000 };
 
 /**
  * Builds the loaders of one component and imports its schema.
@@ -64,7 +84,16 @@ async function importFile(file: string, version: string): Promise<Record<string,
  * const root = await loadComponent(app.components[0], app.version);
  * await root.load("messages"); // the module namespace of messages.js
  */
-export async function loadComponent(component: ComponentDeployment, version: string): Promise<LoadedComponent> {
+export async function loadComponent(
+  component: ComponentDeployment,
+  version: string,
+  options: { actionTimeoutMs?: (runtime: FunctionRuntime) => number } = {},
+): Promise<LoadedComponent> {
+  const context: ImportContext = {
+    version,
+    componentPath: component.componentPath,
+    actionTimeoutMs: options.actionTimeoutMs ?? ((runtime) => DEFAULT_ACTION_TIMEOUT_MS[runtime]),
+  };
   // Error frames in these files are the app's, mapped through the pushed source maps.
   registerModulesDir(component.modulesDir);
   const byPath = new Map<string, () => Promise<Record<string, unknown>>>();
@@ -73,7 +102,7 @@ export async function loadComponent(component: ComponentDeployment, version: str
   for (const modulePath of component.modules) {
     const file = path.join(component.modulesDir, modulePath);
     const key = modulePath.replace(/\.[cm]?js$/, "");
-    byPath.set(key, () => importFile(file, version));
+    byPath.set(key, () => importFile(file, context));
     files.set(key, file);
   }
   // The synthetic key goes first: convex-test uses the first key containing `_generated`.
@@ -83,7 +112,7 @@ export async function loadComponent(component: ComponentDeployment, version: str
     if (loader !== undefined) modules[`${KEY_PREFIX}${modulePath}`] = loader;
   }
   const schema = component.hasSchema
-    ? ((await importFile(path.join(component.modulesDir, "schema.js"), version)).default ?? null)
+    ? ((await importFile(path.join(component.modulesDir, "schema.js"), context)).default ?? null)
     : null;
   return {
     deployment: component,

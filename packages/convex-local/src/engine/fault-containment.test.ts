@@ -2,7 +2,7 @@
  * User code cannot take convex-local down: each way a function can fail
  * outside its promise chain (timer throw, unhandled rejection, a socket's
  * `error` event, `process.exit`, a job that cancels itself, a hang past the
- * action timeout) fails only that call, in a real `convex-local start`
+ * action timeout, for called, scheduled and HTTP actions) fails only that call, in a real `convex-local start`
  * process (an in-process server would share vitest's own crash handlers),
  * pushed with the real CLI and called through the real clients.
  *
@@ -45,6 +45,10 @@ async function expectServerUp(): Promise<void> {
   expect(server.child.exitCode, "convex-local exited").toBeNull();
   expect(await http.action(api.nodeCrash.ok, {})).toBe("ok");
   expect(await http.query(api.crash.ping, {})).toBe("pong");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 async function waitForJob(id: string, done: (job: Job) => boolean): Promise<Job> {
@@ -132,6 +136,36 @@ describe("a default-runtime action that fails outside its promise chain", () => 
     expect(await failureOf(http.action(api.crash.hang, {}))).toContain(
       `Function execution timed out (maximum duration: ${ACTION_TIMEOUT_MS / 1000}s)`,
     );
+    await expectServerUp();
+  });
+});
+
+describe("the action time limit beyond called actions", () => {
+  // Regression: only `engine.run()` armed the limit, so a scheduled action or an HTTP action that never
+  // finished stayed in progress (holding its execution slot) for as long as convex-local ran.
+  it.each(["isolate", "node"] as const)(
+    "fails a scheduled %s action that runs past it, and the backend keeps running",
+    async (runtime) => {
+      const started = Date.now();
+      const id = (await http.mutation(api.crash.scheduleHang, { runtime })) as string;
+      const job = await waitForJob(id, (candidate) => !["pending", "inProgress"].includes(candidate.state.kind));
+      expect(job.state.kind).toBe("failed");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(ACTION_TIMEOUT_MS - 50);
+      await expectServerUp();
+    },
+  );
+
+  it("answers an HTTP action that runs past it with the backend's 500, and the next request works", async () => {
+    const started = Date.now();
+    const response = await fetch(`${server.siteUrl}/hang`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(ACTION_TIMEOUT_MS - 50);
+    expect(response.status).toBe(500);
+    const limit = `Function execution timed out (maximum duration: ${ACTION_TIMEOUT_MS / 1000}s)`;
+    expect(await response.json()).toEqual({
+      code: expect.stringMatching(new RegExp(`^\\[Request ID: [0-9a-f]{16}\\] Server Error: ${escapeRegExp(limit)}$`)),
+      trace: limit,
+    });
+    expect(await (await fetch(`${server.siteUrl}/ok`)).text()).toBe("ok");
     await expectServerUp();
   });
 });

@@ -9,11 +9,13 @@ import { createHash } from "node:crypto";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { anyApi } from "convex/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConvexLocal } from "../server/start-convex-local.ts";
-import { copyFixtureApp, dataDirIn, makeScratchDir, pushOnce, startTestServer } from "../test-fixtures/cli-harness.ts";
+import { startConvexLocal, type ConvexLocal } from "../server/start-convex-local.ts";
+import { copyFixtureApp, dataDirIn, makeScratchDir, pushOnce } from "../test-fixtures/cli-harness.ts";
 import { createStorageUrls, newStorageSecret, UPLOAD_URL_VALIDITY_MS } from "./storage-urls.ts";
 
 const api = anyApi;
+/** A small `maxUploadBytes`, so the bound is reached without big buffers. */
+const MAX_UPLOAD = 64 * 1024;
 const UUID_URL = /\/api\/storage\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let scratch: { dir: string; cleanup(): Promise<void> };
@@ -42,10 +44,21 @@ async function uploaded(body: string, contentType = "text/plain"): Promise<strin
   return ((await response.json()) as { storageId: string }).storageId;
 }
 
+async function startServer(adminKey?: string): Promise<ConvexLocal> {
+  const dataDir = dataDirIn(scratch.dir);
+  return await startConvexLocal({
+    port: 0,
+    sitePort: 0,
+    dataDir,
+    maxUploadBytes: MAX_UPLOAD,
+    ...(adminKey ? { adminKey } : {}),
+  });
+}
+
 beforeAll(async () => {
   scratch = await makeScratchDir();
   const appDir = await copyFixtureApp("../engine/test-fixtures/semantics-app", scratch.dir);
-  server = await startTestServer(dataDirIn(scratch.dir));
+  server = await startServer();
   await pushOnce(appDir, server);
   client = new ConvexHttpClient(server.cloudUrl, { logger: false });
 });
@@ -215,7 +228,7 @@ describe("storage functions", () => {
     const id = await uploaded("durable");
     const before = new URL((await client.query(api.files.url, { id })) as string);
     await server.stop();
-    server = await startTestServer(dataDirIn(scratch.dir), server.adminKey);
+    server = await startServer(server.adminKey);
     client = new ConvexHttpClient(server.cloudUrl, { logger: false });
     const after = new URL((await client.query(api.files.url, { id })) as string);
     expect(after.pathname).toBe(before.pathname);
@@ -236,5 +249,45 @@ describe("createStorageUrls", () => {
     expect(urls.fileUrl("counter", "10001_storage")).toMatch(
       /^http:\/\/127\.0\.0\.1:3210\/api\/storage\/[0-9a-f-]{36}\?component=counter$/,
     );
+  });
+});
+
+describe("the upload size bound (maxUploadBytes)", () => {
+  // Regression: an upload was read into memory whole, however large; Convex sets no size limit
+  // (only a 2 minute timeout), but convex-local holds files in memory.
+  const tooLarge = {
+    code: "StorageUploadTooLarge",
+    message: `File uploads are limited to ${MAX_UPLOAD} bytes on convex-local (\`--max-upload-bytes\`).`,
+  };
+
+  it("stores a file of exactly the bound", async () => {
+    const storageId = await uploaded("x".repeat(MAX_UPLOAD));
+    expect(await client.query(api.files.metadata, { id: storageId })).toMatchObject({ size: MAX_UPLOAD });
+  });
+
+  it("answers 413 StorageUploadTooLarge for a Content-Length past the bound, storing nothing", async () => {
+    const before = ((await client.query(api.files.list, {})) as unknown[]).length;
+    const response = await upload("x".repeat(MAX_UPLOAD + 1));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual(tooLarge);
+    expect(((await client.query(api.files.list, {})) as unknown[]).length).toBe(before);
+  });
+
+  it("answers 413 for a body without Content-Length that streams past the bound, and the next upload works", async () => {
+    const uploadUrl = (await client.mutation(api.files.generateUploadUrl, {})) as string;
+    const chunk = new Uint8Array(16 * 1024).fill(120);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Four times the bound: the server stops reading long before the end.
+        if (sent >= 4 * MAX_UPLOAD) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(uploadUrl, { method: "POST", body, duplex: "half" } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual(tooLarge);
+    expect(await client.action(api.files.readText, { id: await uploaded("after") })).toBe("after");
   });
 });

@@ -70,7 +70,14 @@ export function uncaughtErrorText(error: unknown): string {
   return withFrames(uncaught(error.name, error.message), error);
 }
 
-function timeoutText(error: ActionTimeoutError, runtime: FunctionRuntime | null): string {
+/**
+ * What the backend says of a call that ran past its time limit: Node's
+ * executor names the action, the isolate only the limit.
+ *
+ * @example
+ * timeoutMessage(new ActionTimeoutError(600_000, "hang"), "node"); // "Action `hang` execution timed out (maximum duration 600s)"
+ */
+export function timeoutMessage(error: ActionTimeoutError, runtime: FunctionRuntime | null): string {
   return runtime === "node"
     ? `Action \`${error.exportName}\` execution timed out (maximum duration ${nodeSeconds(error.limitMs)})`
     : `Function execution timed out (maximum duration: ${rustDuration(error.limitMs)})`;
@@ -93,7 +100,7 @@ export function formatRunError(
   if (error instanceof FunctionResolutionError || error instanceof BackendError)
     return { errorMessage: prefix + error.message };
   if (error instanceof UserCodeFault) return { errorMessage: prefix + faultText(error, runtime) };
-  if (error instanceof ActionTimeoutError) return { errorMessage: prefix + timeoutText(error, runtime) };
+  if (error instanceof ActionTimeoutError) return { errorMessage: prefix + timeoutMessage(error, runtime) };
   const isConvexError = typeof error === "object" && error !== null && CONVEX_ERROR in error;
   const errorMessage = prefix + uncaughtErrorText(error);
   if (!isConvexError) return { errorMessage };

@@ -97,6 +97,19 @@ function errorResponse(error: unknown): Response {
 }
 
 /**
+ * The backend's 500 for an HTTP action the backend itself failed (a
+ * timeout): its message without `Uncaught` or frames, as `code` (with the
+ * request id) and as `trace`.
+ *
+ * @example
+ * httpActionErrorResponse("Function execution timed out (maximum duration: 1800s)");
+ */
+export function httpActionErrorResponse(message: string): Response {
+  const body = { code: `[Request ID: ${newRequestId()}] Server Error: ${message}`, trace: message };
+  return new Response(JSON.stringify(body), { status: 500, headers: { "content-type": "application/json" } });
+}
+
+/**
  * Serves `request` with the app's HTTP router: exact path, then longest
  * prefix; HEAD as GET without a body; the backend's 404 texts when there is
  * no `http.js` or no route. The handler sees `request` itself.

@@ -16,10 +16,12 @@
  * reach the indexes.
  *
  * What it leaves alone: which documents a query returns and in which order,
- * range validation and its errors, `.filter()`, `.take()`, page limits and
- * read metrics (convex-test computes those from the documents handed to it),
- * search queries, and the syscalls read-set tracking watches. Only how long
- * answering takes changes. {@link setIndexVerification} re-answers every
+ * range validation and its errors, `.filter()`, `.take()` and read metrics
+ * (convex-test computes those from the documents handed to it), page limits
+ * and splits (`paginate-page.ts`, from the same documents), search queries,
+ * and the syscalls read-set tracking watches. Only how long answering takes
+ * changes (and `paginate` is refused outside the app, as on Convex:
+ * `component-pagination.ts`). {@link setIndexVerification} re-answers every
  * query the stock way and throws on any difference.
  */
 import { compareKeyValues, SortedIndex, type ExamineMeter } from "./sorted-index.ts";
@@ -49,6 +51,8 @@ import {
   type DocumentSequence,
 } from "./index-range-view.ts";
 import { stagedIndexError } from "./staged-indexes.ts";
+import { refusePaginationInComponents } from "./component-pagination.ts";
+import { paginatePage } from "./paginate-page.ts";
 import { paginateSearch, resolveSearch } from "./text-search.ts";
 
 /** How queries were answered since the process started. */
@@ -85,7 +89,7 @@ const stats: IndexAcceleratorStats = {
 /** The sorted indexes and views count what they read straight into the stats. */
 const meter: ExamineMeter = stats;
 let verify = false;
-/** Set while verification runs convex-test's own `paginate`, so the source resolves the stock way too. */
+/** Set while verification pages a second time, so the source resolves the stock way too. */
 let bypass = false;
 let installed = false;
 
@@ -245,15 +249,18 @@ type PageSummary = {
   pageStatus: unknown;
 };
 
-function paginate(db: InternalDatabase, args: InternalPaginateArgs, stock: () => unknown): unknown {
+function paginate(db: InternalDatabase, args: InternalPaginateArgs): unknown {
+  // Only the app may paginate, whatever the source (`component-pagination.ts`).
+  refusePaginationInComponents(db);
   // Search results are in relevance order, which convex-test's `_id` cursors can't page (`text-search.ts`).
   if (args.query.source.type === "Search") return paginateSearch(db, args);
+  // Pages split and stop as on Convex (`paginate-page.ts`), not as in convex-test's own page loop.
   // Without a cursor the page starts at the run's start; the lazy view makes that cheap already.
-  if (bypass || typeof args.cursor !== "string") return stock();
+  if (bypass || typeof args.cursor !== "string") return paginatePage(db, args);
   seekCursors.set(db, args.cursor);
   let result: unknown;
   try {
-    result = stock();
+    result = paginatePage(db, args);
   } finally {
     seekCursors.delete(db);
   }
@@ -261,7 +268,7 @@ function paginate(db: InternalDatabase, args: InternalPaginateArgs, stock: () =>
     bypass = true;
     let expected: unknown;
     try {
-      expected = stock();
+      expected = paginatePage(db, args);
     } finally {
       bypass = false;
     }

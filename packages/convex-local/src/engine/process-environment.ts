@@ -11,6 +11,12 @@
  * push and cron, so scheduled functions and timers inherit it) and from the
  * host's real environment everywhere else. The host never sees a deployment
  * variable, and several engines in one process each keep their own.
+ *
+ * A component's functions are isolated from the app's variables on Convex:
+ * they see only `CONVEX_CLOUD_URL` and `CONVEX_SITE_URL` (docs: Authoring
+ * Components, "Environment variables"). Each engine scope therefore has a
+ * component twin holding only those, which {@link runAsComponent} enters
+ * around every function of a non-root component.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
@@ -25,7 +31,11 @@ export type ProcessEnvironment = {
   restore(): void;
 };
 
-type Scope = { variables: Record<string, string> };
+type Scope = {
+  variables: Record<string, string>;
+  /** The engine's pair of scopes: the app's and its components'. */
+  engine: { app: Scope; component: Scope };
+};
 
 const scopes = new AsyncLocalStorage<Scope>();
 let hostEnv: NodeJS.ProcessEnv | null = null;
@@ -93,7 +103,11 @@ export function createProcessEnvironment(urls: { cloudUrl: string; siteUrl: stri
     CONVEX_SITE_URL: urls.siteUrl.replace(/\/+$/, ""),
   };
   // One object per engine, replaced in place so scopes already running see new values.
-  const scope: Scope = { variables: { ...system } };
+  const engine = {} as Scope["engine"];
+  const scope: Scope = { variables: { ...system }, engine };
+  // Components only ever see the system URLs (writes stay theirs, as in an isolate of their own).
+  engine.app = scope;
+  engine.component = { variables: { ...system }, engine };
   let released = false;
   installProxy();
 
@@ -101,6 +115,8 @@ export function createProcessEnvironment(urls: { cloudUrl: string; siteUrl: stri
     setDeploymentVariables(variables) {
       for (const key of Object.keys(scope.variables)) delete scope.variables[key];
       Object.assign(scope.variables, variables, system);
+      for (const key of Object.keys(engine.component.variables)) delete engine.component.variables[key];
+      Object.assign(engine.component.variables, system);
     },
     run(body) {
       return scopes.run(scope, body);
@@ -111,4 +127,19 @@ export function createProcessEnvironment(urls: { cloudUrl: string; siteUrl: stri
       releaseProxy();
     },
   };
+}
+
+/**
+ * Runs `body` with the `process.env` of a function of `componentPath` in the
+ * current engine: the app's variables for the root (`""`), only the system
+ * URLs for any other component. Outside an engine scope `body` just runs.
+ *
+ * @example
+ * const handler = (ctx, args) => runAsComponent("betterAuth", () => original(ctx, args));
+ */
+export function runAsComponent<T>(componentPath: string, body: () => T): T {
+  const current = scopes.getStore();
+  if (current === undefined) return body();
+  const target = componentPath === "" ? current.engine.app : current.engine.component;
+  return target === current ? body() : scopes.run(target, body);
 }

@@ -8,6 +8,12 @@
  *   `Content-Type`, `Content-Length`, a month of private caching and single
  *   byte ranges.
  * Errors are the backend's `{code, message}` with its status.
+ *
+ * Convex sets no limit on a file's size ("The file size is not limited, but
+ * upload POST request has a 2 minute timeout", docs: Uploading and Storing
+ * Files). convex-local keeps files in memory and in SQLite, so an upload is
+ * bounded by `maxUploadBytes`: a larger `Content-Length`, or a body that
+ * streams past it, gets a 413 `StorageUploadTooLarge` and nothing is stored.
  */
 import { createHash } from "node:crypto";
 import { CodedError, isCodedError } from "../deploy/coded-error.ts";
@@ -21,6 +27,43 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CACHE_CONTROL = "private, max-age=2592000";
 
 type StorageStore = { storage: { store(blob: Blob): Promise<string> } };
+
+/** Default of `maxUploadBytes`: as much as a push body may carry (`MAX_BODY_BYTES`), 256 MiB. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+function uploadTooLarge(maxBytes: number): CodedError {
+  return new CodedError(
+    "StorageUploadTooLarge",
+    `File uploads are limited to ${maxBytes} bytes on convex-local (\`--max-upload-bytes\`).`,
+    413,
+  );
+}
+
+/** The upload's bytes, read as they stream in and refused as soon as they pass `maxBytes`. */
+async function readUpload(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw uploadTooLarge(maxBytes);
+  if (request.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw uploadTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
 
 function errorResponse(error: CodedError): Response {
   return Response.json({ code: error.code, message: error.message }, { status: error.status });
@@ -62,8 +105,11 @@ function byteRange(header: string | null, size: number): { start: number; end: n
 export function createStorageHttp(options: {
   urls: StorageUrls;
   instance(): CapturedInstance | null;
+  /** The largest upload accepted, in bytes. @default DEFAULT_MAX_UPLOAD_BYTES */
+  maxUploadBytes?: number;
 }): (request: Request) => Promise<Response> {
   const { urls } = options;
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   /** Per component: file uuid → storage id, rebuilt when a uuid is missing. */
   const uuidIndex = new Map<string, Map<string, string>>();
 
@@ -82,7 +128,7 @@ export function createStorageHttp(options: {
   async function upload(request: Request, url: URL): Promise<Response> {
     const componentPath = urls.verifyUploadToken(url.searchParams.get("token"));
     const digest = expectedDigest(request.headers.get("digest"));
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const bytes = await readUpload(request, maxUploadBytes);
     const actual = createHash("sha256").update(bytes).digest("base64");
     if (digest !== null && digest !== actual) {
       throw new CodedError("Sha256Mismatch", `Sha256 mismatch. Expected: ${digest} Actual: ${actual}`);

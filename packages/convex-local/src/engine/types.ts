@@ -128,8 +128,16 @@ export type EngineOptions = {
   /** `CONVEX_SITE_URL` as functions see it. */
   siteUrl: string;
   /**
-   * How long an action may run before its call fails, in ms. Default: the
-   * host's `CONVEX_LOCAL_ACTION_TIMEOUT_MS`, else Convex's 10 minutes.
+   * How long an action (called, scheduled or HTTP) may run before it fails,
+   * in ms, in both runtimes. Default: the host's
+   * `CONVEX_LOCAL_ACTION_TIMEOUT_MS`, else Convex's limits: 30 minutes in
+   * the Convex runtime (and for HTTP actions), 10 minutes in Node.
    */
   actionTimeoutMs?: number;
+  /**
+   * The largest file `POST /api/storage/upload` accepts, in bytes (a 413
+   * `StorageUploadTooLarge` beyond). Convex sets no size limit, but
+   * convex-local holds files in memory. Default 256 MiB (`DEFAULT_MAX_UPLOAD_BYTES`).
+   */
+  maxUploadBytes?: number;
 };

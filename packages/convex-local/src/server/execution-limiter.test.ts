@@ -53,3 +53,23 @@ describe("createExecutionLimiter", () => {
     for (const limit of [0, -1, 1.5, Number.NaN]) expect(() => createExecutionLimiter(limit)).toThrow(RangeError);
   });
 });
+
+describe("createExecutionLimiter with waitTimeoutMs", () => {
+  it("refuses a call that waited past the bound, and the line goes on without it", async () => {
+    const limiter = createExecutionLimiter(1, { waitTimeoutMs: 50, onWaitTimeout: () => new Error("too busy") });
+    const holder = limiter.run(() => sleep(150).then(() => "held"));
+    const refused = limiter.run(async () => "never");
+    await expect(refused).rejects.toThrow("too busy");
+    expect(limiter.waiting).toBe(0);
+    expect(await holder).toBe("held");
+    expect(await limiter.run(async () => "next")).toBe("next");
+    expect(limiter.active).toBe(0);
+  });
+
+  it("admits a waiting call that gets its slot in time", async () => {
+    const limiter = createExecutionLimiter(1, { waitTimeoutMs: 500 });
+    const holder = limiter.run(() => sleep(20).then(() => "held"));
+    expect(await limiter.run(async () => "admitted")).toBe("admitted");
+    expect(await holder).toBe("held");
+  });
+});

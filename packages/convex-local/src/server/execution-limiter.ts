@@ -5,7 +5,19 @@
  * beyond the bound wait instead of all running, so memory stays bounded
  * under a burst (60 concurrent sign-ups, each hashing a password with
  * ~32 MiB, drove an unbounded convex-local to 2.1 GB).
+ *
+ * As on Convex, a call does not wait forever: past `waitTimeoutMs` in line
+ * it is refused with the error `onWaitTimeout` makes (the backend's
+ * `TooManyConcurrentRequests`, `overload-errors.ts`).
  */
+
+/** Options of {@link createExecutionLimiter}. */
+export type ExecutionLimiterOptions = {
+  /** The longest a call waits for a slot, in ms; it is refused after. Default: no bound. */
+  waitTimeoutMs?: number;
+  /** The error a call gets when its wait times out. */
+  onWaitTimeout?: () => Error;
+};
 
 /** A FIFO counting semaphore. */
 export type ExecutionLimiter = {
@@ -23,12 +35,13 @@ export type ExecutionLimiter = {
  * Creates a limiter with `limit` slots (a positive integer).
  *
  * @example
- * const limiter = createExecutionLimiter(16);
+ * const limiter = createExecutionLimiter(16, { waitTimeoutMs: 5000, onWaitTimeout: () => new Error("busy") });
  * const result = await limiter.run(() => engine.run(request));
  */
-export function createExecutionLimiter(limit: number): ExecutionLimiter {
+export function createExecutionLimiter(limit: number, options: ExecutionLimiterOptions = {}): ExecutionLimiter {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`The concurrency limit must be a positive integer, got ${limit}.`);
+  const { waitTimeoutMs } = options;
   const queue: (() => void)[] = [];
   let active = 0;
   let peak = 0;
@@ -40,7 +53,20 @@ export function createExecutionLimiter(limit: number): ExecutionLimiter {
       return;
     }
     // The releasing execution hands its slot over, so `active` stays put.
-    return new Promise<void>((resolve) => queue.push(resolve));
+    return new Promise<void>((resolve, reject) => {
+      if (waitTimeoutMs === undefined) return void queue.push(resolve);
+      const timer = setTimeout(() => {
+        // Leaves the line without a slot: nothing to hand over.
+        const index = queue.indexOf(admit);
+        if (index !== -1) queue.splice(index, 1);
+        reject(options.onWaitTimeout?.() ?? new Error(`Waited ${waitTimeoutMs} ms for an execution slot.`));
+      }, waitTimeoutMs);
+      const admit = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      queue.push(admit);
+    });
   };
   const release = () => {
     const next = queue.shift();

@@ -5,10 +5,12 @@ import { CodedError } from "../deploy/coded-error.ts";
 /**
  * Every entry convex-local creates at the top of a data dir: the deploy
  * store, the engine store (each with SQLite's `-wal`/`-shm`/`-journal`
- * companions), pushed module files and staged pushes. Code that adds a new
- * entry must add it here, or `convex-local reset` leaves it behind.
+ * companions), pushed module files, staged pushes and the external packages
+ * of Node actions. Code that adds a new entry must add it here, or
+ * `convex-local reset` leaves it behind.
  */
-export const DATA_DIR_ENTRY = /^(?:(?:deploy|engine)\.sqlite(?:-wal|-shm|-journal)?|modules|staging)$/;
+export const DATA_DIR_ENTRY =
+  /^(?:(?:deploy|engine)\.sqlite(?:-wal|-shm|-journal)?|modules|staging|external-packages)$/;
 
 /** What {@link resetDataDir} did. */
 export type ResetOutcome = {

@@ -11,7 +11,13 @@ import { FunctionLogStream } from "./function-log-stream.ts";
 import { closeServer, listen } from "./listen.ts";
 import { toWebRequest, writeWebResponse } from "./node-fetch-bridge.ts";
 import { internalErrorReply } from "./internal-error-reply.ts";
-import { DEFAULT_MAX_CONCURRENCY, limitEngineConcurrency } from "./limit-engine-concurrency.ts";
+import { isCodedError } from "../deploy/coded-error.ts";
+import {
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_QUEUE_TIMEOUT_MS,
+  limitEngineConcurrency,
+  type QueueTimeouts,
+} from "./limit-engine-concurrency.ts";
 import { deployedFunctionType } from "./deployed-function-type.ts";
 import { createSiteHandler } from "./create-site-handler.ts";
 import { SyncHub } from "./sync-hub.ts";
@@ -37,6 +43,16 @@ export type ConvexLocalOptions = {
    * Default 16, as on Convex's smallest deployment class.
    */
   maxConcurrency?: number;
+  /**
+   * How long a call waits in line for one of those slots before it is
+   * refused with Convex's `TooManyConcurrentRequests` (429, or a 1013 socket
+   * close), in ms; 0 waits without bound. Default: no bound (see
+   * `DEFAULT_QUEUE_TIMEOUT_MS`); `CONVEX_QUEUE_TIMEOUT_MS` is Convex's 5 s
+   * for queries and mutations and 10 s for actions and HTTP actions.
+   */
+  queueTimeoutMs?: Partial<QueueTimeouts>;
+  /** The largest file upload (`/api/storage/upload`) accepted, in bytes. Default 256 MiB. */
+  maxUploadBytes?: number;
   /** Put stack traces of convex-local's own failures in its 500 responses (they always go to stderr). Default false. */
   devErrors?: boolean;
   /** Engine factory; defaults to the convex-test based engine. For embedding and tests. */
@@ -102,7 +118,12 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const siteUrl = `http://127.0.0.1:${sitePort}`;
 
     const createEngine = options.createEngine ?? createDefaultEngine;
-    const rawEngine = await createEngine({ dataDir, cloudUrl, siteUrl });
+    const rawEngine = await createEngine({
+      dataDir,
+      cloudUrl,
+      siteUrl,
+      ...(options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    });
     resources.engine = rawEngine;
     const deploy = new DeployService({
       dataDir,
@@ -112,8 +133,11 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     });
     resources.deploy = deploy;
     await deploy.restore();
-    const { engine } = limitEngineConcurrency(rawEngine, options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, (request) =>
-      deployedFunctionType(deploy, request.componentPath, request.udfPath),
+    const { engine } = limitEngineConcurrency(
+      rawEngine,
+      options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      (request) => deployedFunctionType(deploy, request.componentPath, request.udfPath),
+      { ...DEFAULT_QUEUE_TIMEOUT_MS, ...options.queueTimeoutMs },
     );
     const devErrors = options.devErrors === true;
 
@@ -144,6 +168,11 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     siteHandler = (req, res) => {
       void (async () => writeWebResponse(res, await site(toWebRequest(req)), req.method))().catch((error: unknown) => {
         if (res.headersSent) return res.destroy();
+        // A refusal the backend answers itself (TooManyConcurrentRequests): its code and status.
+        if (isCodedError(error)) {
+          const body = JSON.stringify({ code: error.code, message: error.message });
+          return res.writeHead(error.status, { "content-type": "application/json" }).end(body);
+        }
         const reply = internalErrorReply(error, { devErrors, label: `${req.method} ${req.url} (site)` });
         res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
       });

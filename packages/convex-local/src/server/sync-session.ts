@@ -6,6 +6,7 @@ import { authenticateMessage } from "./sync-authenticate.ts";
 import { canonicalUdfPath } from "./canonical-udf-path.ts";
 import { decodeTs, encodeTs } from "./sync-clock.ts";
 import { SyncQuerySet, type SyncQuery } from "./sync-query-set.ts";
+import { closeFrameOf } from "./overload-errors.ts";
 import { decodeArgs } from "./value-format.ts";
 
 type Version = { querySet: number; identity: number; ts: bigint };
@@ -131,8 +132,15 @@ export class SyncSession {
     this.close();
   }
 
-  /** A bug of ours, not the client's: close with 1011 so the client reconnects. */
+  /**
+   * Ends the socket for an error no single message can carry, as the
+   * backend does: a refusal for load closes with 1013 and its code
+   * (`overload-errors.ts`); anything else is a bug of ours, 1011. Either way
+   * the client reconnects.
+   */
   private internalError(error: unknown): void {
+    const frame = closeFrameOf(error);
+    if (frame !== null) return this.close(frame.code, frame.reason);
     console.error("convex-local sync session failed", error);
     this.close(1011, "InternalServerError");
   }
@@ -231,8 +239,16 @@ export class SyncSession {
     void this.transition();
   }
 
-  /** Builds and sends Transitions one at a time, each starting where the last ended. */
+  /** Builds and sends Transitions one at a time, each starting where the last ended; a failure ends the socket. */
   private async transition(): Promise<void> {
+    try {
+      await this.buildTransitions();
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
+  private async buildTransitions(): Promise<void> {
     if (this.transitionRunning || this.mutationsInFlight > 0 || this.closed) {
       this.transitionRequested = true;
       return;
@@ -309,6 +325,8 @@ export class SyncSession {
         journal: run.journal,
       };
     } catch (error) {
+      // A refusal for load is not this query's failure: the socket closes (see `internalError`).
+      if (closeFrameOf(error) !== null) throw error;
       return failed((error as Error)?.message ?? String(error));
     }
   }

@@ -26,6 +26,7 @@ export function assertInternalsShape(global: InternalGlobal): void {
   if (!Array.isArray(db._writes)) fail("DatabaseFake._writes is not an array");
   if (!Array.isArray(db._pendingFiles)) fail("DatabaseFake._pendingFiles is not an array");
   if (!("_schema" in db)) fail("DatabaseFake._schema is missing");
+  if (db.componentPath !== "") fail('DatabaseFake.componentPath is not the root\'s ""');
   for (const method of ["_validate", "insert", "patch", "get", "commit", "startTransaction"]) {
     if (typeof db[method] !== "function") fail(`DatabaseFake.${method}() is missing`);
   }

@@ -15,6 +15,8 @@ export type InternalDatabase = {
   _nextDocId: number;
   _lastCreationTime: number;
   _schema: unknown;
+  /** The component the database belongs to (`""`: the app); a getter over `_componentPath`. */
+  readonly componentPath: string;
   /** One layer of pending writes per nesting level; `null` = deleted. */
   _writes: Record<string, InternalDocument | null>[];
   _pendingFiles: Map<string, Blob>[];

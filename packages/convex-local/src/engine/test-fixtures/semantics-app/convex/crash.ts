@@ -70,6 +70,15 @@ export const scheduleCrashingJob = mutation({
   handler: async (ctx) => await ctx.scheduler.runAfter(0, internal.nodeCrash.throwInTimer, {}),
 });
 
+/** Schedules an action that never finishes: the action time limit fails the job. */
+export const scheduleHang = mutation({
+  args: { runtime: v.union(v.literal("isolate"), v.literal("node")) },
+  handler: async (ctx, { runtime }) =>
+    runtime === "node"
+      ? await ctx.scheduler.runAfter(0, internal.nodeCrash.hang, {})
+      : await ctx.scheduler.runAfter(0, internal.crash.hang, {}),
+});
+
 export const jobs = query({
   args: {},
   handler: async (ctx) => await ctx.db.system.query("_scheduled_functions").collect(),

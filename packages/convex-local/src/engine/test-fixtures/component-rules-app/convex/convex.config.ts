@@ -1,0 +1,7 @@
+import { defineApp } from "convex/server";
+import ledger from "../ledger/convex.config";
+
+const app = defineApp();
+app.use(ledger);
+
+export default app;
