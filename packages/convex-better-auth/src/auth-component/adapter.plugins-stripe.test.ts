@@ -7,39 +7,24 @@
  */
 import { stripe } from "@better-auth/stripe";
 import { betterAuth } from "better-auth";
-import { convexTest } from "convex-test";
-import { anyApi } from "convex/server";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import schema from "../component/schema.js";
-import { meteredCtx } from "../test-utils/metered-ctx.js";
+import { cookieHeaders, createPluginsHarness } from "../test-utils/plugins-harness.js";
 import { startStripeStub } from "../test-utils/stripe-stub.js";
-import { convexAdapter } from "./adapter.js";
-import type { AuthComponentApi } from "./types.js";
 
-const modules = {
-  "/component/_generated/api.js": async () => ({}),
-  "/component/adapter.js": () => import("../component/adapter.js"),
-};
-const component = { adapter: anyApi.adapter } as unknown as AuthComponentApi;
 const SEEDED = 200;
-const MAX_READS = 12;
 const WEBHOOK_SECRET = "whsec_test_secret";
 
 describe("@better-auth/stripe on the bundled component", () => {
   let stub: Awaited<ReturnType<typeof startStripeStub>>;
   let stripeClient: Stripe;
   let auth: ReturnType<typeof makeAuth>;
-  const t = convexTest(schema, modules);
-  const metered = meteredCtx(t);
+  const harness = createPluginsHarness();
+  const { t } = harness;
 
   function makeAuth() {
     return betterAuth({
-      baseURL: "http://localhost:3000",
-      secret: "stripe-test-secret-0123456789abcdef",
-      database: convexAdapter(metered.ctx, component),
-      logger: { disabled: true },
-      emailAndPassword: { enabled: true },
+      ...harness.options,
       plugins: [
         stripe({
           stripeClient,
@@ -94,12 +79,7 @@ describe("@better-auth/stripe on the bundled component", () => {
     });
     expect(response.status).toBe(200);
     const { user } = (await response.json()) as { user: { id: string } };
-    const headers = new Headers({
-      cookie: response.headers
-        .getSetCookie()
-        .map((cookie) => cookie.split(";")[0])
-        .join("; "),
-    });
+    const headers = cookieHeaders(response);
 
     const created = stub.requests.filter((request) => request.method === "POST" && request.path === "/v1/customers");
     expect(created).toHaveLength(1);
@@ -166,7 +146,6 @@ describe("@better-auth/stripe on the bundled component", () => {
     expect(subscriptions[0]).toMatchObject({ plan: "pro", status: "active", referenceId: user.id });
 
     // Every plugin query uses an index: a scan would read the seeded rows.
-    const heavy = metered.calls.filter((call) => call.documentsRead > MAX_READS);
-    expect(heavy.map((call) => `${call.fn} ${call.model ?? ""} read ${call.documentsRead}`)).toEqual([]);
+    harness.expectNoScans();
   });
 });
