@@ -143,7 +143,7 @@ export const operations: Operation[] = [
     floor: () => 1,
     floorWhy:
       "the user by email, to refuse a taken one; the user, its account and its session are writes (ours also " +
-      "journals them so a crash mid-way rolls back: one more call to commit)",
+      "journals them so a crash mid-way rolls back; the session insert commits the journal, so no extra call)",
     // Each run hashes a password with scrypt and adds a user: few runs, and last, after count.
     maxRuns: 30,
     addsUsers: true,
