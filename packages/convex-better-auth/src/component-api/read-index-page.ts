@@ -28,10 +28,17 @@ function decodeKey(cursor: string): IndexKey {
 }
 
 // convex-helpers finds an index's fields in the schema; the table's own
-// description has them, in the shape Convex's schema gives.
+// description has them, in the shape Convex's schema gives. Built once per
+// table: pages are read on every findMany.
+const schemas = new WeakMap<TableInfo, SchemaDefinition<any, boolean>>();
 function schemaOf(table: TableInfo): SchemaDefinition<any, boolean> {
-  const indexes = table.indexes.map((index) => ({ indexDescriptor: index.name, fields: index.fields }));
-  return { tables: { [table.name]: { indexes } } } as unknown as SchemaDefinition<any, boolean>;
+  let schema = schemas.get(table);
+  if (!schema) {
+    const indexes = table.indexes.map((index) => ({ indexDescriptor: index.name, fields: index.fields }));
+    schema = { tables: { [table.name]: { indexes } } } as unknown as SchemaDefinition<any, boolean>;
+    schemas.set(table, schema);
+  }
+  return schema;
 }
 
 /**

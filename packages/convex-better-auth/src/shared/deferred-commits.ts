@@ -48,9 +48,9 @@ export type FinalWrite = { model: string; action: "create" };
  * followed only by `setSessionCookie`; `adapter.transaction.test.ts` counts
  * sign-up's component calls and fails if a later write appears.
  */
-const FINAL_WRITES: Readonly<Record<string, FinalWrite>> = {
-  "/sign-up/email": { model: "session", action: "create" },
-};
+const FINAL_WRITES: ReadonlyMap<string, FinalWrite> = new Map([
+  ["/sign-up/email", { model: "session", action: "create" }],
+]);
 
 /**
  * The final write of the endpoint at `pathname` (under `basePath`), if known.
@@ -63,7 +63,5 @@ const FINAL_WRITES: Readonly<Record<string, FinalWrite>> = {
 export function finalWriteOf(pathname: string, basePath: string): FinalWrite | undefined {
   const base = basePath.replace(/\/$/, "");
   if (!pathname.startsWith(`${base}/`)) return undefined;
-  return Object.hasOwn(FINAL_WRITES, pathname.slice(base.length))
-    ? FINAL_WRITES[pathname.slice(base.length)]
-    : undefined;
+  return FINAL_WRITES.get(pathname.slice(base.length));
 }
